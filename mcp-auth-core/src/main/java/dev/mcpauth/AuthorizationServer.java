@@ -1,0 +1,411 @@
+package dev.mcpauth;
+
+import dev.mcpauth.authorization.AuthorizationEndpoint;
+import dev.mcpauth.client.RegistrationEndpoint;
+import dev.mcpauth.client.RegistrationPolicy;
+import dev.mcpauth.event.EventListener;
+import dev.mcpauth.http.EndpointResponse;
+import dev.mcpauth.internal.Events;
+import dev.mcpauth.internal.Secrets;
+import dev.mcpauth.internal.Settings;
+import dev.mcpauth.internal.Uris;
+import dev.mcpauth.metadata.ServerMetadata;
+import dev.mcpauth.store.Storage;
+import dev.mcpauth.store.memory.InMemoryStorage;
+import dev.mcpauth.token.IntrospectionEndpoint;
+import dev.mcpauth.token.RevocationEndpoint;
+import dev.mcpauth.token.SigningKey;
+import dev.mcpauth.token.SigningKeys;
+import dev.mcpauth.token.TokenEndpoint;
+import dev.mcpauth.token.TokenService;
+import dev.mcpauth.token.TokenVerifier;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An OAuth 2.1 authorization server for MCP resources, and the verifier of the tokens it issues.
+ * Built once from a {@link Builder}, whose {@code build()} refuses inconsistent configuration with a
+ * message saying what to fix; then immutable and thread-safe.
+ *
+ * <p>Each endpoint takes an {@code EndpointRequest} and answers an {@code EndpointResponse}; web
+ * adapters (such as {@code mcp-auth-servlet}) mount them at {@link #endpoints()} and write the
+ * answers as they are.
+ */
+public final class AuthorizationServer {
+  private final Settings settings;
+  private final ServerMetadata metadata;
+  private final AuthorizationEndpoint authorizationEndpoint;
+  private final RegistrationEndpoint registrationEndpoint;
+  private final TokenService tokens;
+
+  private AuthorizationServer(Settings settings, Optional<String> resourceName) {
+    this.settings = settings;
+    this.metadata = new ServerMetadata(settings, resourceName);
+    this.authorizationEndpoint = new AuthorizationEndpoint(settings);
+    this.registrationEndpoint = new RegistrationEndpoint(settings);
+    this.tokens = new TokenService(settings);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public String issuer() {
+    return settings.issuer();
+  }
+
+  /** The protected resources, as configured; the first is the default unless another was named. */
+  public List<String> resources() {
+    return settings.resources();
+  }
+
+  public Set<String> scopes() {
+    return settings.scopes();
+  }
+
+  public Endpoints endpoints() {
+    return settings.endpoints();
+  }
+
+  public ServerMetadata metadata() {
+    return metadata;
+  }
+
+  public AuthorizationEndpoint authorizationEndpoint() {
+    return authorizationEndpoint;
+  }
+
+  public TokenEndpoint tokenEndpoint() {
+    return tokens.tokenEndpoint();
+  }
+
+  public RegistrationEndpoint registrationEndpoint() {
+    return registrationEndpoint;
+  }
+
+  public RevocationEndpoint revocationEndpoint() {
+    return tokens.revocationEndpoint();
+  }
+
+  public IntrospectionEndpoint introspectionEndpoint() {
+    return tokens.introspectionEndpoint();
+  }
+
+  /** The JWKS document (RFC 7517): the active key and retired keys whose tokens may still be live. */
+  public EndpointResponse jwks() {
+    return EndpointResponse.cacheableJson(settings.keys().jwksJson(settings.clock().instant()), 300);
+  }
+
+  /** The verifier for tokens sent to {@code resource}, one of {@link #resources()}. */
+  public TokenVerifier verifier(String resource) {
+    return tokens.verifier(resource);
+  }
+
+  /**
+   * Configuration with secure defaults; every relaxation is a named option. Not thread-safe; build
+   * once.
+   */
+  public static final class Builder {
+    private static final Logger LOG = LoggerFactory.getLogger(AuthorizationServer.class);
+    private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
+
+    private String issuer;
+    private final List<String> resources = new ArrayList<>();
+    private String defaultResource;
+    private String resourceName;
+    private final Set<String> scopes = new LinkedHashSet<>();
+    private Set<String> defaultScopes;
+    private SigningKey signingKey;
+    private final Map<SigningKey, Instant> retiredKeys = new LinkedHashMap<>();
+    private Storage storage;
+    private Clock clock = Clock.systemUTC();
+    private SecureRandom random;
+    private EventListener eventListener = EventListener.NONE;
+    private RegistrationPolicy registrationPolicy = RegistrationPolicy.ALLOW_ALL;
+    private boolean dynamicRegistration = true;
+    private final Set<String> introspectionClients = new LinkedHashSet<>();
+    private Duration accessTokenLifetime = Duration.ofHours(1);
+    private Duration refreshTokenLifetime = Duration.ofDays(30);
+    private Duration grantLifetime = Duration.ofDays(90);
+    private Duration authorizationCodeLifetime = Duration.ofSeconds(60);
+    private Duration pendingAuthorizationLifetime = Duration.ofMinutes(10);
+    private Duration unusedClientLifetime = Duration.ofHours(24);
+    private Duration clockSkew = Duration.ofSeconds(10);
+    private Duration revocationCheckInterval = Duration.ofSeconds(30);
+    private int verificationCacheSize = 10_000;
+
+    private Builder() {}
+
+    /**
+     * The issuer identifier (RFC 8414 §2): an https URL without query, fragment or trailing slash,
+     * e.g. {@code https://mcp.example.com}. Plain http is accepted only for localhost. Required.
+     */
+    public Builder issuer(String issuer) {
+      this.issuer = issuer;
+      return this;
+    }
+
+    /**
+     * A protected resource: the canonical URI of an MCP endpoint, e.g. {@code
+     * https://mcp.example.com/mcp}, used as the tokens' audience. At least one is required.
+     */
+    public Builder resource(String resource) {
+      this.resources.add(resource);
+      return this;
+    }
+
+    /**
+     * The resource that requests without {@code resource} (clients before MCP 2025-06-18) get
+     * tokens for. Defaults to the only resource; with several and none named, such requests are
+     * refused with {@code invalid_target}.
+     */
+    public Builder defaultResource(String resource) {
+      this.defaultResource = resource;
+      return this;
+    }
+
+    /** The human-readable {@code resource_name} in protected resource metadata. */
+    public Builder resourceName(String name) {
+      this.resourceName = name;
+      return this;
+    }
+
+    /** The scopes clients may ask for. {@code offline_access} is always understood. */
+    public Builder scopes(String... scopes) {
+      this.scopes.addAll(List.of(scopes));
+      return this;
+    }
+
+    /** The scopes granted when a request names none. Defaults to all of {@link #scopes}. */
+    public Builder defaultScopes(String... scopes) {
+      this.defaultScopes = new LinkedHashSet<>(List.of(scopes));
+      return this;
+    }
+
+    /** The key that signs access tokens. Defaults to a new ES256 key, which dies with the process. */
+    public Builder signingKey(SigningKey key) {
+      this.signingKey = key;
+      return this;
+    }
+
+    /**
+     * A key that no longer signs but whose tokens are still honoured, and published, until {@code
+     * retiredAt} plus the access token lifetime.
+     */
+    public Builder retiredSigningKey(SigningKey key, Instant retiredAt) {
+      this.retiredKeys.put(Objects.requireNonNull(key), Objects.requireNonNull(retiredAt));
+      return this;
+    }
+
+    /** Where clients, grants and tokens are kept. Defaults to {@link InMemoryStorage}. */
+    public Builder storage(Storage storage) {
+      this.storage = storage;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** The source of codes, tokens and ids. Defaults to a new {@link SecureRandom}. */
+    public Builder random(SecureRandom random) {
+      this.random = random;
+      return this;
+    }
+
+    public Builder eventListener(EventListener listener) {
+      this.eventListener = listener;
+      return this;
+    }
+
+    public Builder registrationPolicy(RegistrationPolicy policy) {
+      this.registrationPolicy = policy;
+      return this;
+    }
+
+    /** Whether the RFC 7591 registration endpoint is open. Default {@code true}. */
+    public Builder dynamicRegistration(boolean enabled) {
+      this.dynamicRegistration = enabled;
+      return this;
+    }
+
+    /** Confidential clients (resource servers) allowed to introspect every client's tokens. */
+    public Builder introspectionClients(String... clientIds) {
+      this.introspectionClients.addAll(List.of(clientIds));
+      return this;
+    }
+
+    /** Default 1 hour; between 1 minute and 1 day. */
+    public Builder accessTokenLifetime(Duration lifetime) {
+      this.accessTokenLifetime = lifetime;
+      return this;
+    }
+
+    /** How long an unused refresh token lives; each refresh issues a new one. Default 30 days. */
+    public Builder refreshTokenLifetime(Duration lifetime) {
+      this.refreshTokenLifetime = lifetime;
+      return this;
+    }
+
+    /** The absolute end of a grant, however often it is refreshed. Default 90 days. */
+    public Builder grantLifetime(Duration lifetime) {
+      this.grantLifetime = lifetime;
+      return this;
+    }
+
+    /** Default 60 seconds; at most 10 minutes (RFC 6749 §4.1.2). */
+    public Builder authorizationCodeLifetime(Duration lifetime) {
+      this.authorizationCodeLifetime = lifetime;
+      return this;
+    }
+
+    /** How long a user has to log in and consent. Default 10 minutes; at most 1 hour. */
+    public Builder pendingAuthorizationLifetime(Duration lifetime) {
+      this.pendingAuthorizationLifetime = lifetime;
+      return this;
+    }
+
+    /** How long a registered client that never completes an authorization is kept. Default 24 hours. */
+    public Builder unusedClientLifetime(Duration lifetime) {
+      this.unusedClientLifetime = lifetime;
+      return this;
+    }
+
+    /** Tolerance for clock differences when checking token times. Default 10 seconds; at most 5 minutes. */
+    public Builder clockSkew(Duration skew) {
+      this.clockSkew = skew;
+      return this;
+    }
+
+    /**
+     * How long a cached verification is trusted before the token's grant is read again: the bound
+     * on how late a revocation made by another replica is seen. Default 30 seconds.
+     */
+    public Builder revocationCheckInterval(Duration interval) {
+      this.revocationCheckInterval = interval;
+      return this;
+    }
+
+    /** Verified tokens kept in each verifier's cache. Default 10,000. */
+    public Builder verificationCacheSize(int size) {
+      this.verificationCacheSize = size;
+      return this;
+    }
+
+    /** @throws IllegalStateException naming what to fix, if the configuration is inconsistent */
+    public AuthorizationServer build() {
+      String checkedIssuer = checkIssuer();
+      List<String> checkedResources = checkResources();
+      String checkedDefault = checkDefaultResource(checkedResources);
+      for (String scope : scopes) {
+        require(SCOPE_TOKEN.matcher(scope).matches(), "scope '" + scope + "' is not a valid scope token (RFC 6749 §3.3)");
+      }
+      Set<String> checkedDefaultScopes = defaultScopes == null ? Set.copyOf(scopes) : defaultScopes;
+      for (String scope : checkedDefaultScopes) {
+        require(scopes.contains(scope) || Settings.OFFLINE_ACCESS.equals(scope),
+            "default scope '" + scope + "' is not among the configured scopes");
+      }
+      requireBetween("accessTokenLifetime", accessTokenLifetime, Duration.ofMinutes(1), Duration.ofDays(1));
+      requireBetween("refreshTokenLifetime", refreshTokenLifetime, Duration.ofMinutes(1), Duration.ofDays(3650));
+      requireBetween("grantLifetime", grantLifetime, Duration.ofMinutes(1), Duration.ofDays(3650));
+      requireBetween("authorizationCodeLifetime", authorizationCodeLifetime, Duration.ofSeconds(1), Duration.ofMinutes(10));
+      requireBetween("pendingAuthorizationLifetime", pendingAuthorizationLifetime, Duration.ofSeconds(10), Duration.ofHours(1));
+      requireBetween("unusedClientLifetime", unusedClientLifetime, Duration.ofMinutes(1), Duration.ofDays(3650));
+      requireBetween("clockSkew", clockSkew, Duration.ZERO, Duration.ofMinutes(5));
+      requireBetween("revocationCheckInterval", revocationCheckInterval, Duration.ZERO, Duration.ofHours(1));
+      require(verificationCacheSize >= 1, "verificationCacheSize must be at least 1");
+      Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(eventListener, "eventListener");
+      Objects.requireNonNull(registrationPolicy, "registrationPolicy");
+
+      SigningKey activeKey = signingKey;
+      if (activeKey == null) {
+        activeKey = SigningKey.generate();
+        LOG.warn("No signing key configured: generated {} for this process only. Tokens will not survive a restart"
+            + " and other replicas cannot verify them; configure signingKey(...) for production.", activeKey);
+      }
+      SigningKeys keys;
+      try {
+        keys = new SigningKeys(activeKey, retiredKeys, accessTokenLifetime);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+      Settings settings = new Settings(
+          checkedIssuer,
+          Endpoints.under(checkedIssuer),
+          List.copyOf(checkedResources),
+          checkedDefault,
+          Set.copyOf(new LinkedHashSet<>(scopes)),
+          Set.copyOf(checkedDefaultScopes),
+          new Settings.Lifetimes(accessTokenLifetime, refreshTokenLifetime, grantLifetime, authorizationCodeLifetime,
+              pendingAuthorizationLifetime, unusedClientLifetime, clockSkew, revocationCheckInterval),
+          dynamicRegistration,
+          registrationPolicy,
+          Set.copyOf(introspectionClients),
+          clock,
+          new Secrets(random != null ? random : new SecureRandom()),
+          storage != null ? storage : new InMemoryStorage(clock),
+          new Events(eventListener, clock),
+          keys,
+          verificationCacheSize);
+      return new AuthorizationServer(settings, Optional.ofNullable(resourceName));
+    }
+
+    private String checkIssuer() {
+      require(issuer != null, "issuer is required, e.g. issuer(\"https://mcp.example.com\")");
+      URI uri = Uris.parse(issuer).orElse(null);
+      require(uri != null && uri.isAbsolute() && uri.getHost() != null, "issuer '" + issuer + "' is not an absolute URL");
+      require(Uris.isSecureOrLoopback(uri), "issuer must use https (plain http only for localhost): " + issuer);
+      require(uri.getRawQuery() == null && uri.getRawFragment() == null, "issuer must not have a query or fragment (RFC 8414 §2)");
+      require(!issuer.endsWith("/"), "issuer must not end with '/': use " + issuer.replaceAll("/+$", ""));
+      return issuer;
+    }
+
+    private List<String> checkResources() {
+      require(!resources.isEmpty(), "at least one resource is required, e.g. resource(\"https://mcp.example.com/mcp\")");
+      Set<String> canonical = new LinkedHashSet<>();
+      for (String resource : resources) {
+        URI uri = Uris.parse(resource).orElse(null);
+        require(uri != null && uri.isAbsolute() && uri.getHost() != null, "resource '" + resource + "' is not an absolute URL");
+        require(Uris.isSecureOrLoopback(uri), "resource must use https (plain http only for localhost): " + resource);
+        require(uri.getRawFragment() == null, "resource must not have a fragment (RFC 8707 §2): " + resource);
+        require(canonical.add(Uris.canonicalResource(uri)), "resource '" + resource + "' is configured twice");
+      }
+      return resources;
+    }
+
+    private String checkDefaultResource(List<String> checkedResources) {
+      if (defaultResource == null) {
+        return checkedResources.size() == 1 ? checkedResources.get(0) : null;
+      }
+      require(checkedResources.contains(defaultResource), "defaultResource must be one of the configured resources");
+      return defaultResource;
+    }
+
+    private static void requireBetween(String name, Duration value, Duration min, Duration max) {
+      require(value != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0,
+          name + " must be between " + min + " and " + max + ", was " + value);
+    }
+
+    private static void require(boolean condition, String message) {
+      if (!condition) {
+        throw new IllegalStateException("Invalid mcp-auth configuration: " + message);
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.mcpauth;
+
+import java.util.Objects;
+
+/**
+ * The one protocol error of this library: an OAuth error code, a description that is safe to send
+ * to the client, and an internal detail that is only ever logged.
+ *
+ * <p>{@link #getMessage()} is made of the code and the safe description, never the detail, so the
+ * exception can be logged or shown without leaking what the detail may contain. Neither text may
+ * contain a secret: callers pass token values to neither.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class OAuthException extends RuntimeException {
+  private final ErrorCode code;
+  private final String description;
+  private final String internalDetail;
+
+  public OAuthException(ErrorCode code, String description) {
+    this(code, description, null);
+  }
+
+  public OAuthException(ErrorCode code, String description, String internalDetail) {
+    super(code.code() + ": " + Objects.requireNonNull(description, "description"), null, false, false);
+    this.code = code;
+    this.description = description;
+    this.internalDetail = internalDetail;
+  }
+
+  public ErrorCode code() {
+    return code;
+  }
+
+  /** Safe to send as {@code error_description}. */
+  public String description() {
+    return description;
+  }
+
+  /** For logs only; never written to a response. May be {@code null}. */
+  public String internalDetail() {
+    return internalDetail;
+  }
+
+  public int httpStatus() {
+    return code.httpStatus();
+  }
+
+  public static OAuthException invalidRequest(String description) {
+    return new OAuthException(ErrorCode.INVALID_REQUEST, description);
+  }
+
+  public static OAuthException invalidClient(String description) {
+    return new OAuthException(ErrorCode.INVALID_CLIENT, description);
+  }
+
+  public static OAuthException invalidGrant(String description) {
+    return new OAuthException(ErrorCode.INVALID_GRANT, description);
+  }
+
+  public static OAuthException invalidScope(String description) {
+    return new OAuthException(ErrorCode.INVALID_SCOPE, description);
+  }
+
+  public static OAuthException invalidTarget(String description) {
+    return new OAuthException(ErrorCode.INVALID_TARGET, description);
+  }
+
+  public static OAuthException invalidClientMetadata(String description) {
+    return new OAuthException(ErrorCode.INVALID_CLIENT_METADATA, description);
+  }
+
+  public static OAuthException invalidRedirectUri(String description) {
+    return new OAuthException(ErrorCode.INVALID_REDIRECT_URI, description);
+  }
+
+  public static OAuthException invalidToken(String description) {
+    return new OAuthException(ErrorCode.INVALID_TOKEN, description);
+  }
+}

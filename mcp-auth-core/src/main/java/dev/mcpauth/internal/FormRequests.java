@@ -1,0 +1,50 @@
+package dev.mcpauth.internal;
+
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import dev.mcpauth.ErrorCode;
+import dev.mcpauth.OAuthException;
+import dev.mcpauth.http.EndpointRequest;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Set;
+
+/** Turns a form POST into the Nimbus request its parsers take, after our own stricter checks. */
+public final class FormRequests {
+  private FormRequests() {}
+
+  /**
+   * Checks the form (no repeated parameters but the named ones) and builds the Nimbus request.
+   *
+   * @throws OAuthException {@code invalid_request} for a malformed form
+   */
+  public static HTTPRequest toNimbus(EndpointRequest request, URI endpoint, Set<String> repeatable) {
+    Params.parse(request.body()).requireNoDuplicates(repeatable);
+    try {
+      HTTPRequest http = new HTTPRequest(HTTPRequest.Method.POST, endpoint.toURL());
+      http.setContentType(request.header("Content-Type").orElse("application/x-www-form-urlencoded"));
+      http.setBody(request.body() == null ? "" : request.body());
+      request.header("Authorization").ifPresent(http::setAuthorization);
+      return http;
+    } catch (MalformedURLException | ParseException e) {
+      throw OAuthException.invalidRequest("Malformed request");
+    }
+  }
+
+  /** Maps a Nimbus parse failure to our error, keeping Nimbus's error code where it is ours too. */
+  public static OAuthException toOAuthException(ParseException e) {
+    ErrorObject error = e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST;
+    ErrorCode code = Arrays.stream(ErrorCode.values())
+        .filter(candidate -> candidate.code().equals(error.getCode()))
+        .findFirst()
+        .orElse(ErrorCode.INVALID_REQUEST);
+    String description = e.getMessage() == null ? "Malformed request" : e.getMessage().replaceAll("[\\r\\n\\t]", " ");
+    if (description.length() > 200) {
+      description = description.substring(0, 200) + "…";
+    }
+    return new OAuthException(code, description);
+  }
+}

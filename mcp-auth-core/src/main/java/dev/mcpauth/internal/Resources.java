@@ -1,0 +1,42 @@
+package dev.mcpauth.internal;
+
+import dev.mcpauth.OAuthException;
+import java.net.URI;
+import java.util.List;
+
+/** Resource indicators (RFC 8707): which protected resource a request's tokens are for. */
+public final class Resources {
+  private Resources() {}
+
+  /**
+   * The configured resource that {@code requested} names, or the default resource when the client
+   * named none (clients before MCP 2025-06-18 do not send {@code resource}).
+   *
+   * @throws OAuthException {@code invalid_target} for a resource this server does not protect, more
+   *     than one resource, or none when there is no default
+   */
+  public static String resolve(List<URI> requested, Settings settings) {
+    if (requested == null || requested.isEmpty()) {
+      if (settings.defaultResource() == null) {
+        throw OAuthException.invalidTarget("The resource parameter is required: this server protects several resources");
+      }
+      return settings.defaultResource();
+    }
+    if (requested.size() > 1) {
+      throw OAuthException.invalidTarget("Request tokens for one resource at a time");
+    }
+    return match(requested.get(0), settings)
+        .orElseThrow(() -> OAuthException.invalidTarget("The resource is not served by this authorization server"));
+  }
+
+  /** The configured resource equal to {@code uri} after canonicalisation. */
+  public static java.util.Optional<String> match(URI uri, Settings settings) {
+    if (uri == null || !uri.isAbsolute() || uri.getHost() == null || uri.getRawFragment() != null) {
+      return java.util.Optional.empty();
+    }
+    String canonical = Uris.canonicalResource(uri);
+    return settings.resources().stream()
+        .filter(resource -> Uris.canonicalResource(URI.create(resource)).equals(canonical))
+        .findFirst();
+  }
+}

@@ -1,0 +1,120 @@
+package dev.mcpauth.metadata;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.oauth2.sdk.GrantType;
+import com.nimbusds.oauth2.sdk.ResponseMode;
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
+import com.nimbusds.oauth2.sdk.id.Issuer;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import dev.mcpauth.http.EndpointResponse;
+import dev.mcpauth.internal.Settings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The discovery documents, made once from the configuration:
+ *
+ * <ul>
+ *   <li>RFC 8414 authorization server metadata;
+ *   <li>an OpenID Connect discovery document with the same content plus {@code
+ *       subject_types_supported}: this server issues no ID tokens, so it claims none of their
+ *       parameters (MCP 2025-11-25 lets clients discover through either document);
+ *   <li>RFC 9728 protected resource metadata for each protected resource, naming this server.
+ * </ul>
+ *
+ * Immutable and thread-safe.
+ */
+public final class ServerMetadata {
+  /** Metadata changes only with configuration; an hour of caching is safe. */
+  static final long MAX_AGE_SECONDS = 3600;
+
+  private final String authorizationServer;
+  private final String openidConfiguration;
+  private final Map<String, String> protectedResources;
+
+  public ServerMetadata(Settings settings, Optional<String> resourceName) {
+    AuthorizationServerMetadata metadata = authorizationServerMetadata(settings);
+    this.authorizationServer = metadata.toJSONObject().toJSONString();
+    var openid = metadata.toJSONObject();
+    openid.put("subject_types_supported", List.of("public"));
+    this.openidConfiguration = openid.toJSONString();
+    this.protectedResources = settings.resources().stream()
+        .collect(Collectors.toUnmodifiableMap(Function.identity(), r -> protectedResource(settings, r, resourceName)));
+  }
+
+  private static AuthorizationServerMetadata authorizationServerMetadata(Settings settings) {
+    AuthorizationServerMetadata metadata = new AuthorizationServerMetadata(new Issuer(settings.issuer()));
+    dev.mcpauth.Endpoints endpoints = settings.endpoints();
+    metadata.setAuthorizationEndpointURI(endpoints.authorization());
+    metadata.setTokenEndpointURI(endpoints.token());
+    if (settings.dynamicRegistration()) {
+      metadata.setRegistrationEndpointURI(endpoints.registration());
+    }
+    metadata.setRevocationEndpointURI(endpoints.revocation());
+    metadata.setIntrospectionEndpointURI(endpoints.introspection());
+    metadata.setJWKSetURI(endpoints.jwks());
+    List<String> scopes = new ArrayList<>(settings.scopes());
+    if (!scopes.contains(Settings.OFFLINE_ACCESS)) {
+      scopes.add(Settings.OFFLINE_ACCESS);
+    }
+    metadata.setScopes(new Scope(scopes.toArray(String[]::new)));
+    metadata.setResponseTypes(List.of(ResponseType.CODE));
+    metadata.setResponseModes(List.of(ResponseMode.QUERY));
+    metadata.setGrantTypes(List.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN));
+    metadata.setCodeChallengeMethods(List.of(CodeChallengeMethod.S256));
+    List<ClientAuthenticationMethod> clientMethods = List.of(
+        ClientAuthenticationMethod.NONE,
+        ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
+        ClientAuthenticationMethod.CLIENT_SECRET_POST);
+    metadata.setTokenEndpointAuthMethods(clientMethods);
+    metadata.setRevocationEndpointAuthMethods(clientMethods);
+    metadata.setIntrospectionEndpointAuthMethods(List.of(
+        ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST));
+    metadata.setSupportsAuthorizationResponseIssuerParam(true);
+    return metadata;
+  }
+
+  private static String protectedResource(Settings settings, String resource, Optional<String> name) {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode document = json.createObjectNode();
+    document.put("resource", resource);
+    document.putArray("authorization_servers").add(settings.issuer());
+    // MCP 2026-07-28: offline_access is the authorization server's business, not listed here.
+    ArrayNode scopes = document.putArray("scopes_supported");
+    settings.scopes().stream().filter(s -> !Settings.OFFLINE_ACCESS.equals(s)).forEach(scopes::add);
+    document.putArray("bearer_methods_supported").add("header");
+    name.ifPresent(value -> document.put("resource_name", value));
+    return document.toString();
+  }
+
+  /** RFC 8414 §3: served at {@code /.well-known/oauth-authorization-server[/issuer-path]}. */
+  public EndpointResponse authorizationServer() {
+    return EndpointResponse.cacheableJson(authorizationServer, MAX_AGE_SECONDS);
+  }
+
+  /** OpenID Connect Discovery 1.0 §4: served at {@code /.well-known/openid-configuration}. */
+  public EndpointResponse openidConfiguration() {
+    return EndpointResponse.cacheableJson(openidConfiguration, MAX_AGE_SECONDS);
+  }
+
+  /**
+   * RFC 9728 §3 for one configured resource: served at {@code
+   * /.well-known/oauth-protected-resource[/resource-path]}.
+   */
+  public EndpointResponse protectedResource(String resource) {
+    String document = protectedResources.get(resource);
+    if (document == null) {
+      throw new IllegalArgumentException("not a protected resource of this server: " + resource);
+    }
+    return EndpointResponse.cacheableJson(document, MAX_AGE_SECONDS);
+  }
+}

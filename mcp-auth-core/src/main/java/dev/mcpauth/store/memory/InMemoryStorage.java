@@ -1,0 +1,144 @@
+package dev.mcpauth.store.memory;
+
+import dev.mcpauth.authorization.PendingAuthorization;
+import dev.mcpauth.client.Client;
+import dev.mcpauth.store.ClientStore;
+import dev.mcpauth.store.GrantStore;
+import dev.mcpauth.store.PendingAuthorizationStore;
+import dev.mcpauth.store.Redemption;
+import dev.mcpauth.store.Storage;
+import dev.mcpauth.store.TokenHash;
+import dev.mcpauth.store.TokenStore;
+import dev.mcpauth.token.Grant;
+import dev.mcpauth.token.StoredToken;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Storage} in this process's memory: thread-safe, expiring entries as it goes, and lost on
+ * restart. Fine for one process; several replicas need a shared store. The first instance logs one
+ * warning saying so.
+ */
+public final class InMemoryStorage implements Storage {
+  private static final Logger LOG = LoggerFactory.getLogger(InMemoryStorage.class);
+  private static final AtomicBoolean WARNED = new AtomicBoolean();
+
+  private final ClientStore clients;
+  private final PendingAuthorizationStore pending;
+  private final GrantStore grants;
+  private final TokenStore tokens;
+
+  public InMemoryStorage(Clock clock) {
+    Objects.requireNonNull(clock, "clock");
+    if (WARNED.compareAndSet(false, true)) {
+      LOG.warn(
+          "mcp-auth keeps clients, grants and tokens in memory: they are lost on restart and not"
+              + " shared between processes. Configure a shared store for production.");
+    }
+    clients = new Clients(new ExpiringMap<>(clock));
+    pending = new Pending(new ExpiringMap<>(clock));
+    grants = new Grants(new ExpiringMap<>(clock));
+    tokens = new Tokens(new ExpiringMap<>(clock));
+  }
+
+  @Override
+  public ClientStore clients() {
+    return clients;
+  }
+
+  @Override
+  public PendingAuthorizationStore pendingAuthorizations() {
+    return pending;
+  }
+
+  @Override
+  public GrantStore grants() {
+    return grants;
+  }
+
+  @Override
+  public TokenStore tokens() {
+    return tokens;
+  }
+
+  private record Clients(ExpiringMap<String, Client> map) implements ClientStore {
+    @Override
+    public void save(Client client) {
+      map.put(client.clientId(), client, client.expiresAt());
+    }
+
+    @Override
+    public Optional<Client> find(String clientId) {
+      return map.get(clientId);
+    }
+
+    @Override
+    public void delete(String clientId) {
+      map.remove(clientId);
+    }
+  }
+
+  private record Pending(ExpiringMap<TokenHash, PendingAuthorization> map)
+      implements PendingAuthorizationStore {
+    @Override
+    public void save(PendingAuthorization pending) {
+      map.put(pending.handleHash(), pending, pending.expiresAt());
+    }
+
+    @Override
+    public Optional<PendingAuthorization> find(TokenHash handleHash) {
+      return map.get(handleHash);
+    }
+
+    @Override
+    public Optional<PendingAuthorization> consume(TokenHash handleHash) {
+      return map.remove(handleHash);
+    }
+  }
+
+  private record Grants(ExpiringMap<String, Grant> map) implements GrantStore {
+    @Override
+    public void save(Grant grant) {
+      map.put(grant.id(), grant, grant.expiresAt());
+    }
+
+    @Override
+    public Optional<Grant> find(String grantId) {
+      return map.get(grantId);
+    }
+
+    @Override
+    public void revoke(String grantId) {
+      map.remove(grantId);
+    }
+  }
+
+  /** A stored token and whether it has been consumed. */
+  private record TokenState(StoredToken token, boolean consumed) {}
+
+  private record Tokens(ExpiringMap<TokenHash, TokenState> map) implements TokenStore {
+    @Override
+    public void save(StoredToken token) {
+      map.put(token.hash(), new TokenState(token, false), token.expiresAt());
+    }
+
+    @Override
+    public Optional<StoredToken> find(TokenHash hash) {
+      return map.get(hash).filter(state -> !state.consumed()).map(TokenState::token);
+    }
+
+    @Override
+    public Optional<Redemption> consume(TokenHash hash) {
+      return map.update(
+          hash,
+          (state, expiresAt) ->
+              new ExpiringMap.Update<>(
+                  new TokenState(state.token(), true),
+                  new Redemption(state.token(), !state.consumed())));
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.mcpauth.token;
+
+import dev.mcpauth.event.EventType;
+import dev.mcpauth.internal.Settings;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Revokes grants: removes the grant from the store, which kills its code, refresh tokens and access
+ * tokens, and drops it from every verifier's cache in this process. Thread-safe.
+ */
+final class GrantRevocation {
+  private final Settings settings;
+  private final List<TokenVerifier> verifiers = new CopyOnWriteArrayList<>();
+
+  GrantRevocation(Settings settings) {
+    this.settings = settings;
+  }
+
+  void register(TokenVerifier verifier) {
+    verifiers.add(verifier);
+  }
+
+  /**
+   * @param cause why: {@link EventType#GRANT_REVOKED} for a revocation request, or the misuse that
+   *     made the server revoke it (a replay, a token presented by the wrong client)
+   */
+  void revoke(String grantId, String clientId, EventType cause) {
+    settings.storage().grants().revoke(grantId);
+    for (TokenVerifier verifier : verifiers) {
+      verifier.forgetGrant(grantId);
+    }
+    if (cause != EventType.GRANT_REVOKED) {
+      settings.events().publish(cause, clientId, grantId, null);
+    }
+    settings.events().publish(EventType.GRANT_REVOKED, clientId, grantId, null);
+  }
+}

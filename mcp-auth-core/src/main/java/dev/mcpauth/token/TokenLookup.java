@@ -1,0 +1,42 @@
+package dev.mcpauth.token;
+
+import dev.mcpauth.OAuthException;
+import dev.mcpauth.store.TokenHash;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Finds what a token presented to the revocation or introspection endpoint is: one of this server's
+ * access tokens (for any of its resources) or a live refresh token.
+ */
+final class TokenLookup {
+  /** What such a token is, without its value. */
+  record Found(String kind, String clientId, String grantId, String subject, Set<String> scopes,
+      String audience, Instant issuedAt, Instant expiresAt) {}
+
+  private final TokenVerifier anyResource;
+  private final dev.mcpauth.internal.Settings settings;
+
+  TokenLookup(dev.mcpauth.internal.Settings settings, TokenVerifier anyResource) {
+    this.settings = settings;
+    this.anyResource = anyResource;
+  }
+
+  Optional<Found> find(String token) {
+    if (token.indexOf('.') >= 0) {
+      try {
+        VerifiedToken verified = anyResource.verify(token);
+        return Optional.of(new Found("access_token", verified.clientId(), verified.grantId(), verified.subject(),
+            verified.scopes(), verified.audience(), verified.issuedAt(), verified.expiresAt()));
+      } catch (OAuthException e) {
+        return Optional.empty();
+      }
+    }
+    return settings.storage().tokens().find(TokenHash.of(token))
+        .filter(stored -> stored.kind() == TokenKind.REFRESH_TOKEN)
+        .flatMap(stored -> settings.storage().grants().find(stored.grantId())
+            .map(grant -> new Found("refresh_token", stored.clientId(), grant.id(), grant.subject(), grant.scopes(),
+                grant.resource(), stored.issuedAt(), stored.expiresAt())));
+  }
+}

@@ -1,0 +1,54 @@
+package dev.mcpauth.token;
+
+import dev.mcpauth.client.ClientAuthenticator;
+import dev.mcpauth.internal.Settings;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The token side of the server, wired once: the token, revocation and introspection endpoints and a
+ * verifier per protected resource, all sharing one revocation path so that a revoked grant leaves
+ * every verifier cache at once. Made by {@code AuthorizationServer}; thread-safe.
+ */
+public final class TokenService {
+  private final TokenEndpoint tokenEndpoint;
+  private final RevocationEndpoint revocationEndpoint;
+  private final IntrospectionEndpoint introspectionEndpoint;
+  private final Map<String, TokenVerifier> verifiers;
+
+  public TokenService(Settings settings) {
+    GrantRevocation revocation = new GrantRevocation(settings);
+    ClientAuthenticator authenticator = new ClientAuthenticator(settings.storage().clients(), settings.clock());
+    this.verifiers = settings.resources().stream()
+        .collect(Collectors.toUnmodifiableMap(Function.identity(), resource -> new TokenVerifier(settings, resource)));
+    TokenVerifier anyResource = new TokenVerifier(settings, null);
+    verifiers.values().forEach(revocation::register);
+    revocation.register(anyResource);
+    TokenLookup lookup = new TokenLookup(settings, anyResource);
+    this.tokenEndpoint = new TokenEndpoint(settings, authenticator, new AccessTokenSigner(settings), revocation);
+    this.revocationEndpoint = new RevocationEndpoint(settings, authenticator, lookup, revocation);
+    this.introspectionEndpoint = new IntrospectionEndpoint(settings, authenticator, lookup);
+  }
+
+  public TokenEndpoint tokenEndpoint() {
+    return tokenEndpoint;
+  }
+
+  public RevocationEndpoint revocationEndpoint() {
+    return revocationEndpoint;
+  }
+
+  public IntrospectionEndpoint introspectionEndpoint() {
+    return introspectionEndpoint;
+  }
+
+  /** The verifier for one configured resource (exactly as configured). */
+  public TokenVerifier verifier(String resource) {
+    TokenVerifier verifier = verifiers.get(resource);
+    if (verifier == null) {
+      throw new IllegalArgumentException("not a protected resource of this server: " + resource);
+    }
+    return verifier;
+  }
+}
