@@ -73,7 +73,7 @@ public final class TestServer {
     assertThat(response.status()).as(response.body()).isEqualTo(201);
     JsonNode json = Json.parse(response.body());
     String secret = json.hasNonNull("client_secret") ? json.get("client_secret").asText() : null;
-    return new TestClient(json.get("client_id").asText(), secret, List.of(redirectUris));
+    return new TestClient(json.get("client_id").asText(), secret, authMethod, List.of(redirectUris));
   }
 
   // Authorization
@@ -115,11 +115,17 @@ public final class TestServer {
   public EndpointResponse token(TestClient client, Map<String, String> form) {
     Map<String, String> params = new LinkedHashMap<>(form);
     EndpointRequest request;
-    if (client.clientSecret() == null) {
-      params.putIfAbsent("client_id", client.clientId());
-      request = EndpointRequest.form(encode(params));
-    } else {
-      request = EndpointRequest.form(encode(params)).withHeader("Authorization", basic(client));
+    switch (client.authMethod()) {
+      case "client_secret_basic" -> request = EndpointRequest.form(encode(params)).withHeader("Authorization", basic(client));
+      case "client_secret_post" -> {
+        params.putIfAbsent("client_id", client.clientId());
+        params.putIfAbsent("client_secret", client.clientSecret());
+        request = EndpointRequest.form(encode(params));
+      }
+      default -> {
+        params.putIfAbsent("client_id", client.clientId());
+        request = EndpointRequest.form(encode(params));
+      }
     }
     return server.tokenEndpoint().handle(request);
   }
