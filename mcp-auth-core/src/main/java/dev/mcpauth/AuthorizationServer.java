@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -315,7 +316,7 @@ public final class AuthorizationServer {
       for (String scope : scopes) {
         require(SCOPE_TOKEN.matcher(scope).matches(), "scope '" + scope + "' is not a valid scope token (RFC 6749 §3.3)");
       }
-      Set<String> checkedDefaultScopes = defaultScopes == null ? Set.copyOf(scopes) : defaultScopes;
+      Set<String> checkedDefaultScopes = defaultScopes == null ? scopes : defaultScopes;
       for (String scope : checkedDefaultScopes) {
         require(scopes.contains(scope) || Settings.OFFLINE_ACCESS.equals(scope),
             "default scope '" + scope + "' is not among the configured scopes");
@@ -350,8 +351,8 @@ public final class AuthorizationServer {
           Endpoints.under(checkedIssuer),
           List.copyOf(checkedResources),
           checkedDefault,
-          Set.copyOf(new LinkedHashSet<>(scopes)),
-          Set.copyOf(checkedDefaultScopes),
+          Collections.unmodifiableSet(new LinkedHashSet<>(scopes)),
+          Collections.unmodifiableSet(new LinkedHashSet<>(checkedDefaultScopes)),
           new Settings.Lifetimes(accessTokenLifetime, refreshTokenLifetime, grantLifetime, authorizationCodeLifetime,
               pendingAuthorizationLifetime, unusedClientLifetime, clockSkew, revocationCheckInterval),
           dynamicRegistration,

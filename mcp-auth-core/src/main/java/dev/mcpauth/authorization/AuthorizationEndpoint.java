@@ -210,6 +210,7 @@ public final class AuthorizationEndpoint {
     if (!S256_CHALLENGE.matcher(challenge).matches()) {
       throw OAuthException.invalidRequest("code_challenge must be a base64url SHA-256 hash (43 characters)");
     }
+    Resources.checkWellFormed(params.all("resource"));
     AuthorizationRequest parsed;
     try {
       parsed = AuthorizationRequest.parse(params.asMap());

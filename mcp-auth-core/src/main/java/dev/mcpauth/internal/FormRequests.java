@@ -22,7 +22,8 @@ public final class FormRequests {
    * @throws OAuthException {@code invalid_request} for a malformed form
    */
   public static HTTPRequest toNimbus(EndpointRequest request, URI endpoint, Set<String> repeatable) {
-    Params.parse(request.body()).requireNoDuplicates(repeatable);
+    Params params = Params.parse(request.body()).requireNoDuplicates(repeatable);
+    Resources.checkWellFormed(params.all("resource"));
     try {
       HTTPRequest http = new HTTPRequest(HTTPRequest.Method.POST, endpoint.toURL());
       http.setContentType(request.header("Content-Type").orElse("application/x-www-form-urlencoded"));

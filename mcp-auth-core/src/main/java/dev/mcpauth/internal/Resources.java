@@ -29,6 +29,19 @@ public final class Resources {
         .orElseThrow(() -> OAuthException.invalidTarget("The resource is not served by this authorization server"));
   }
 
+  /**
+   * Checks raw {@code resource} values before a parser sees them: each must be an absolute URI
+   * without fragment (RFC 8707 §2), or the request fails with {@code invalid_target}.
+   */
+  public static void checkWellFormed(List<String> values) {
+    for (String value : values) {
+      URI uri = Uris.parse(value).orElse(null);
+      if (uri == null || !uri.isAbsolute() || uri.getRawFragment() != null) {
+        throw OAuthException.invalidTarget("resource must be an absolute URI without a fragment");
+      }
+    }
+  }
+
   /** The configured resource equal to {@code uri} after canonicalisation. */
   public static java.util.Optional<String> match(URI uri, Settings settings) {
     if (uri == null || !uri.isAbsolute() || uri.getHost() == null || uri.getRawFragment() != null) {
