@@ -218,6 +218,8 @@ public final class AuthorizationEndpoint {
       ErrorObject error = e.getErrorObject();
       throw OAuthException.invalidRequest(error != null && error.getDescription() != null
           ? truncate(error.getDescription()) : "Malformed authorization request");
+    } catch (RuntimeException e) {
+      throw new OAuthException(ErrorCode.INVALID_REQUEST, "Malformed authorization request", e.getClass().getName());
     }
     if (parsed.getResponseMode() != null && !ResponseMode.QUERY.equals(parsed.getResponseMode())) {
       throw OAuthException.invalidRequest("Only response_mode=query is supported");
@@ -270,7 +272,7 @@ public final class AuthorizationEndpoint {
   }
 
   private static String truncate(String text) {
-    String oneLine = text.replaceAll("[\\r\\n\\t]", " ");
+    String oneLine = text.replaceAll("\\p{Cntrl}", " ");
     return oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine;
   }
 }

@@ -87,6 +87,9 @@ public final class RegistrationEndpoint {
           e.getErrorObject() == null ? null : e.getErrorObject().getCode());
       String description = "Invalid client metadata: " + safe(e.getMessage());
       throw redirect ? OAuthException.invalidRedirectUri(description) : OAuthException.invalidClientMetadata(description);
+    } catch (RuntimeException e) {
+      // Nimbus reports a few malformed values (e.g. a null inside redirect_uris) this way.
+      throw new OAuthException(ErrorCode.INVALID_CLIENT_METADATA, "Invalid client metadata", e.getClass().getName());
     }
   }
 

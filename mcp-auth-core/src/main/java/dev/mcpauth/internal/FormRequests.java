@@ -16,12 +16,22 @@ import java.util.Set;
 public final class FormRequests {
   private FormRequests() {}
 
+  /** A form that passed our checks, and the same request as Nimbus parsers take it. */
+  public record Form(Params params, HTTPRequest nimbus) {}
+
+  /** Parses a Nimbus request; every way it can fail becomes an {@link OAuthException}. */
+  @FunctionalInterface
+  public interface NimbusParser<T> {
+    T parse(HTTPRequest request) throws ParseException;
+  }
+
   /**
-   * Checks the form (no repeated parameters but the named ones) and builds the Nimbus request.
+   * Checks the form (no repeated parameters but the named ones, well-formed resource indicators) and
+   * builds the Nimbus request.
    *
-   * @throws OAuthException {@code invalid_request} for a malformed form
+   * @throws OAuthException {@code invalid_request} or {@code invalid_target} for a malformed form
    */
-  public static HTTPRequest toNimbus(EndpointRequest request, URI endpoint, Set<String> repeatable) {
+  public static Form parse(EndpointRequest request, URI endpoint, Set<String> repeatable) {
     Params params = Params.parse(request.body()).requireNoDuplicates(repeatable);
     Resources.checkWellFormed(params.all("resource"));
     try {
@@ -29,9 +39,24 @@ public final class FormRequests {
       http.setContentType(request.header("Content-Type").orElse("application/x-www-form-urlencoded"));
       http.setBody(request.body() == null ? "" : request.body());
       request.header("Authorization").ifPresent(http::setAuthorization);
-      return http;
+      return new Form(params, http);
     } catch (MalformedURLException | ParseException e) {
       throw OAuthException.invalidRequest("Malformed request");
+    }
+  }
+
+  /**
+   * Runs a Nimbus parser, mapping its failure to our error. Nimbus reports bad input by {@link
+   * ParseException}, but a few malformed values surface as runtime exceptions; both are the
+   * client's fault, never a server error.
+   */
+  public static <T> T parseWith(NimbusParser<T> parser, Form form) {
+    try {
+      return parser.parse(form.nimbus());
+    } catch (ParseException e) {
+      throw toOAuthException(e);
+    } catch (RuntimeException e) {
+      throw new OAuthException(ErrorCode.INVALID_REQUEST, "Malformed request", e.getClass().getName());
     }
   }
 
@@ -42,7 +67,7 @@ public final class FormRequests {
         .filter(candidate -> candidate.code().equals(error.getCode()))
         .findFirst()
         .orElse(ErrorCode.INVALID_REQUEST);
-    String description = e.getMessage() == null ? "Malformed request" : e.getMessage().replaceAll("[\\r\\n\\t]", " ");
+    String description = e.getMessage() == null ? "Malformed request" : e.getMessage().replaceAll("[\\p{Cntrl}]", " ");
     if (description.length() > 200) {
       description = description.substring(0, 200) + "…";
     }

@@ -1,6 +1,5 @@
 package dev.mcpauth.token;
 
-import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenIntrospectionRequest;
 import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
@@ -44,12 +43,8 @@ public final class IntrospectionEndpoint {
       return refusal;
     }
     try {
-      TokenIntrospectionRequest introspection;
-      try {
-        introspection = TokenIntrospectionRequest.parse(FormRequests.toNimbus(request, settings.endpoints().introspection(), Set.of()));
-      } catch (ParseException e) {
-        throw FormRequests.toOAuthException(e);
-      }
+      TokenIntrospectionRequest introspection = FormRequests.parseWith(
+          TokenIntrospectionRequest::parse, FormRequests.parse(request, settings.endpoints().introspection(), Set.of()));
       if (introspection.getClientAuthentication() == null) {
         throw OAuthException.invalidClient("Introspection requires client authentication");
       }

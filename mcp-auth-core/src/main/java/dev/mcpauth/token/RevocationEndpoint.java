@@ -1,6 +1,5 @@
 package dev.mcpauth.token;
 
-import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
 import dev.mcpauth.OAuthException;
 import dev.mcpauth.client.Client;
@@ -39,12 +38,8 @@ public final class RevocationEndpoint {
       return refusal;
     }
     try {
-      TokenRevocationRequest revocationRequest;
-      try {
-        revocationRequest = TokenRevocationRequest.parse(FormRequests.toNimbus(request, settings.endpoints().revocation(), Set.of()));
-      } catch (ParseException e) {
-        throw FormRequests.toOAuthException(e);
-      }
+      TokenRevocationRequest revocationRequest = FormRequests.parseWith(
+          TokenRevocationRequest::parse, FormRequests.parse(request, settings.endpoints().revocation(), Set.of()));
       Client client = authenticator.authenticate(revocationRequest.getClientAuthentication(), revocationRequest.getClientID());
       lookup.find(revocationRequest.getToken().getValue())
           .filter(token -> token.clientId().equals(client.clientId()))

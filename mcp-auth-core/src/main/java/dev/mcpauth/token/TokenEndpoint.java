@@ -3,7 +3,6 @@ package dev.mcpauth.token;
 import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.AuthorizationGrant;
-import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
@@ -51,6 +50,8 @@ import java.util.Set;
  * Cache-Control: no-store}. Thread-safe.
  */
 public final class TokenEndpoint {
+  private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token");
+
   private final Settings settings;
   private final ClientAuthenticator authenticator;
   private final AccessTokenSigner signer;
@@ -69,12 +70,13 @@ public final class TokenEndpoint {
       return refusal;
     }
     try {
-      TokenRequest tokenRequest;
-      try {
-        tokenRequest = TokenRequest.parse(FormRequests.toNimbus(request, settings.endpoints().token(), Set.of("resource")));
-      } catch (ParseException e) {
-        throw FormRequests.toOAuthException(e);
+      FormRequests.Form form = FormRequests.parse(request, settings.endpoints().token(), Set.of("resource"));
+      String grantType = form.params().first("grant_type")
+          .orElseThrow(() -> OAuthException.invalidRequest("grant_type is required"));
+      if (!GRANT_TYPES.contains(grantType)) {
+        throw new OAuthException(ErrorCode.UNSUPPORTED_GRANT_TYPE, "Only authorization_code and refresh_token are supported");
       }
+      TokenRequest tokenRequest = FormRequests.parseWith(TokenRequest::parse, form);
       Client client = authenticator.authenticate(tokenRequest.getClientAuthentication(), tokenRequest.getClientID());
       AuthorizationGrant grant = tokenRequest.getAuthorizationGrant();
       if (grant instanceof AuthorizationCodeGrant code) {

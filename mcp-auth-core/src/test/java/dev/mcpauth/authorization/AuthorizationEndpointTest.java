@@ -1,0 +1,192 @@
+package dev.mcpauth.authorization;
+
+import static dev.mcpauth.testing.OAuthAssert.assertErrorPage;
+import static dev.mcpauth.testing.OAuthAssert.assertErrorRedirect;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mcpauth.event.EventType;
+import dev.mcpauth.http.EndpointRequest;
+import dev.mcpauth.testing.Pkce;
+import dev.mcpauth.testing.TestClient;
+import dev.mcpauth.testing.TestServer;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The authorization endpoint (RFC 6749 §4.1.1, §4.1.2.1; RFC 9207; OpenID prompt) and the consent SPI. */
+class AuthorizationEndpointTest {
+  private final TestServer test = TestServer.create();
+  private final TestClient client = test.registerPublic("http://localhost:6274/oauth/callback", "https://app.example.com/cb");
+
+  private AuthorizationStep.Interaction interaction(Map<String, String> params) {
+    AuthorizationStep step = test.authorize(params);
+    assertThat(step).isInstanceOf(AuthorizationStep.Interaction.class);
+    return (AuthorizationStep.Interaction) step;
+  }
+
+  @Test
+  void startWhenValidThenConsentRequestShowsClientRedirectHostAndScopes() {
+    Map<String, String> params = test.authorizeParams(client, Pkce.generate());
+    params.put("scope", "mcp:read mcp:write");
+
+    ConsentRequest request = interaction(params).request();
+
+    assertThat(request.clientName()).isEqualTo("Test Client");
+    assertThat(request.redirectHost()).isEqualTo("localhost");
+    assertThat(request.loopbackRedirect()).isTrue();
+    assertThat(request.scopes()).containsExactlyInAnyOrder("mcp:read", "mcp:write");
+    assertThat(request.resource()).isEqualTo(TestServer.RESOURCE);
+  }
+
+  @Test
+  void startWhenHttpsRedirectThenNoLoopbackWarning() {
+    Map<String, String> params = test.authorizeParams(client.withRedirect("https://app.example.com/cb"), Pkce.generate());
+
+    assertThat(interaction(params).request().loopbackRedirect()).isFalse();
+  }
+
+  @Test
+  void startWhenPostedAsFormThenSameAsGet() {
+    String form = TestServer.encode(test.authorizeParams(client, Pkce.generate()));
+
+    assertThat(test.server.authorizationEndpoint().start(EndpointRequest.form(form)))
+        .isInstanceOf(AuthorizationStep.Interaction.class);
+  }
+
+  @Test
+  void startWhenScopeOmittedThenDefaultScopes() {
+    Map<String, String> params = test.authorizeParams(client, Pkce.generate());
+    params.remove("scope");
+
+    assertThat(interaction(params).request().scopes()).containsExactly("mcp:read");
+  }
+
+  @Test
+  void startWhenOfflineAccessRequestedThenAccepted() {
+    Map<String, String> params = test.authorizeParams(client, Pkce.generate());
+    params.put("scope", "mcp:read offline_access");
+
+    assertThat(interaction(params).request().scopes()).contains("offline_access");
+  }
+
+  @Test
+  void startWhenUnknownScopeThenInvalidScope() {
+    Map<String, String> params = test.authorizeParams(client, Pkce.generate());
+    params.put("scope", "mcp:read admin");
+
+    assertErrorRedirect(test.authorize(params), "invalid_scope");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"token", "id_token", "code token", "none"})
+  void startWhenResponseTypeNotCodeThenUnsupportedResponseType(String responseType) {
+    Map<String, String> params = test.authorizeParams(client, Pkce.generate());
+    params.put("response_type", responseType);
+
+    assertErrorRedirect(test.authorize(params), "unsupported_response_type");
+  }
+
+  @Test
+  void startWhenResponseTypeMissingThenInvalidRequest() {
+    Map<String, String> params = test.authorizeParams(client, Pkce.generate());
+    params.remove("response_type");
+
+    assertErrorRedirect(test.authorize(params), "invalid_request");
+  }
+
+  @Test
+  void startWhenPromptConsentThenAcceptedAndFlagged() {
+    Map<String, String> params = test.authorizeParams(client, Pkce.generate());
+    params.put("prompt", "consent");
+
+    assertThat(interaction(params).request().consentPrompted()).isTrue();
+  }
+
+  @Test
+  void startWhenPromptNoneThenLoginRequired() {
+    Map<String, String> params = test.authorizeParams(client, Pkce.generate());
+    params.put("prompt", "none");
+
+    assertErrorRedirect(test.authorize(params), "login_required");
+  }
+
+  @Test
+  void startWhenRequestObjectThenRequestNotSupported() {
+    Map<String, String> params = test.authorizeParams(client, Pkce.generate());
+    params.put("request", "eyJhbGciOiJub25lIn0.e30.");
+
+    assertErrorRedirect(test.authorize(params), "request_not_supported");
+  }
+
+  @Test
+  void startWhenResponseModeFragmentThenInvalidRequest() {
+    Map<String, String> params = test.authorizeParams(client, Pkce.generate());
+    params.put("response_mode", "fragment");
+
+    assertErrorRedirect(test.authorize(params), "invalid_request");
+  }
+
+  @Test
+  void completeWhenDeniedThenAccessDeniedRedirectWithStateAndIss() {
+    AuthorizationStep.Interaction pending = interaction(test.authorizeParams(client, Pkce.generate()));
+
+    AuthorizationStep step = test.server.authorizationEndpoint().complete(pending.handle(), Decision.deny());
+
+    assertErrorRedirect(step, "access_denied");
+    assertThat(test.events.types()).contains(EventType.AUTHORIZATION_DENIED);
+  }
+
+  @Test
+  void completeWhenCalledTwiceThenSecondShowsErrorPage() {
+    AuthorizationStep.Interaction pending = interaction(test.authorizeParams(client, Pkce.generate()));
+    test.server.authorizationEndpoint().complete(pending.handle(), Decision.approve("alice", Set.of("mcp:read")));
+
+    assertErrorPage(test.server.authorizationEndpoint().complete(pending.handle(), Decision.approve("alice", Set.of("mcp:read"))),
+        "invalid_request");
+  }
+
+  @Test
+  void completeWhenApprovalGrantsUnrequestedScopeThenRefusedAndRequestStaysPending() {
+    AuthorizationStep.Interaction pending = interaction(test.authorizeParams(client, Pkce.generate()));
+
+    assertThatThrownBy(() -> test.server.authorizationEndpoint().complete(pending.handle(),
+        Decision.approve("alice", Set.of("mcp:read", "mcp:write")))).isInstanceOf(IllegalArgumentException.class);
+    assertThat(test.server.authorizationEndpoint().pending(pending.handle())).isPresent();
+  }
+
+  @Test
+  void completeWhenApprovedWithFewerScopesThenTokenHasThem() {
+    Pkce pkce = Pkce.generate();
+    Map<String, String> params = test.authorizeParams(client, pkce);
+    params.put("scope", "mcp:read mcp:write");
+    AuthorizationStep.Interaction pending = interaction(params);
+
+    AuthorizationStep.Redirect redirect = (AuthorizationStep.Redirect) test.server.authorizationEndpoint()
+        .complete(pending.handle(), Decision.approve("bob", Set.of("mcp:read")));
+
+    String code = TestServer.query(redirect.location()).get("code");
+    TestServer.TokenPair tokens = TestServer.TokenPair.from(test.exchange(client, code, pkce));
+    assertThat(test.server.verifier(TestServer.RESOURCE).verify(tokens.accessToken()).scopes()).containsExactly("mcp:read");
+    assertThat(test.server.verifier(TestServer.RESOURCE).verify(tokens.accessToken()).subject()).isEqualTo("bob");
+  }
+
+  @Test
+  void completeWhenHandleUnknownThenErrorPage() {
+    assertErrorPage(test.server.authorizationEndpoint().complete("forged-handle", Decision.approve("alice", Set.of())),
+        "invalid_request");
+    assertThat(test.server.authorizationEndpoint().pending("forged-handle")).isEmpty();
+  }
+
+  @Test
+  void stepsWhenPrintedThenHideHandleAndCode() {
+    AuthorizationStep.Interaction pending = interaction(test.authorizeParams(client, Pkce.generate()));
+    AuthorizationStep done = test.server.authorizationEndpoint().complete(pending.handle(), Decision.approve("alice", Set.of()));
+    String code = TestServer.query(((AuthorizationStep.Redirect) done).location()).get("code");
+
+    assertThat(pending.toString()).doesNotContain(pending.handle());
+    assertThat(done.toString()).doesNotContain(code);
+  }
+}
