@@ -1,0 +1,253 @@
+package dev.mcpauth.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mcpauth.authorization.PendingAuthorization;
+import dev.mcpauth.client.Client;
+import dev.mcpauth.client.ClientAuthMethod;
+import dev.mcpauth.testing.Concurrently;
+import dev.mcpauth.testing.MutableClock;
+import dev.mcpauth.token.Grant;
+import dev.mcpauth.token.StoredToken;
+import dev.mcpauth.token.TokenKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link Storage} must meet, written once. An implementation's test extends this
+ * class and says how to make a storage on a given clock; for stores shared between processes,
+ * {@link #secondInstance} gives a second storage over the same data.
+ */
+public abstract class StorageContract {
+  protected final MutableClock clock = MutableClock.atStart();
+  protected Storage storage;
+
+  /** A new, empty storage whose expiry follows {@code clock}. */
+  protected abstract Storage createStorage(MutableClock clock);
+
+  /** Another storage over the same data (another replica); by default the same instance. */
+  protected Storage secondInstance() {
+    return storage;
+  }
+
+  @BeforeEach
+  void createStore() {
+    storage = createStorage(clock);
+  }
+
+  private static String id() {
+    return UUID.randomUUID().toString();
+  }
+
+  private Client client(Instant expiresAt) {
+    return new Client(id(), TokenHash.of("secret-" + id()), ClientAuthMethod.CLIENT_SECRET_BASIC,
+        List.of("https://app.example.com/cb", "http://127.0.0.1/cb"), "Name", "https://app.example.com", null,
+        "mcp:read", "web", "sw", "1.0", clock.instant(), expiresAt);
+  }
+
+  private Grant grant(Duration lifetime) {
+    return new Grant(id(), "client-1", "alice", Set.of("mcp:read", "mcp:write"), "https://as.example.com/mcp",
+        "https://app.example.com/cb", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", clock.instant(),
+        clock.instant().plus(lifetime));
+  }
+
+  private StoredToken token(TokenKind kind, String grantId, Duration lifetime) {
+    return new StoredToken(TokenHash.of(id()), kind, grantId, "client-1", clock.instant(), clock.instant().plus(lifetime));
+  }
+
+  private PendingAuthorization pending(Duration lifetime) {
+    return new PendingAuthorization(TokenHash.of(id()), "client-1", "https://app.example.com/cb", true, "state",
+        Set.of("mcp:read"), "https://as.example.com/mcp", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        Set.of("consent"), clock.instant(), clock.instant().plus(lifetime));
+  }
+
+  // Clients
+
+  @Test
+  void clientsWhenSavedThenFoundEqual() {
+    Client client = client(null);
+    storage.clients().save(client);
+
+    assertThat(secondInstance().clients().find(client.clientId())).contains(client);
+  }
+
+  @Test
+  void clientsWhenSavedAgainThenReplaced() {
+    Client client = client(clock.instant().plus(Duration.ofHours(1)));
+    storage.clients().save(client);
+    storage.clients().save(client.withoutExpiry());
+
+    clock.advance(Duration.ofHours(2));
+
+    assertThat(storage.clients().find(client.clientId())).contains(client.withoutExpiry());
+  }
+
+  @Test
+  void clientsWhenExpiredThenNotFound() {
+    Client client = client(clock.instant().plus(Duration.ofHours(1)));
+    storage.clients().save(client);
+
+    clock.advance(Duration.ofHours(1));
+
+    assertThat(storage.clients().find(client.clientId())).isEmpty();
+  }
+
+  @Test
+  void clientsWhenDeletedThenNotFound() {
+    Client client = client(null);
+    storage.clients().save(client);
+    storage.clients().delete(client.clientId());
+
+    assertThat(secondInstance().clients().find(client.clientId())).isEmpty();
+  }
+
+  // Pending authorizations
+
+  @Test
+  void pendingWhenConsumedThenGoneAndOnlyOnce() {
+    PendingAuthorization pending = pending(Duration.ofMinutes(10));
+    storage.pendingAuthorizations().save(pending);
+
+    assertThat(storage.pendingAuthorizations().find(pending.handleHash())).contains(pending);
+    assertThat(storage.pendingAuthorizations().consume(pending.handleHash())).contains(pending);
+    assertThat(secondInstance().pendingAuthorizations().consume(pending.handleHash())).isEmpty();
+    assertThat(storage.pendingAuthorizations().find(pending.handleHash())).isEmpty();
+  }
+
+  @Test
+  void pendingWhenExpiredThenNeitherFoundNorConsumed() {
+    PendingAuthorization pending = pending(Duration.ofMinutes(10));
+    storage.pendingAuthorizations().save(pending);
+
+    clock.advance(Duration.ofMinutes(10));
+
+    assertThat(storage.pendingAuthorizations().find(pending.handleHash())).isEmpty();
+    assertThat(storage.pendingAuthorizations().consume(pending.handleHash())).isEmpty();
+  }
+
+  @Test
+  void pendingWhenConsumedConcurrentlyThenExactlyOneGetsIt() throws Exception {
+    PendingAuthorization pending = pending(Duration.ofMinutes(10));
+    storage.pendingAuthorizations().save(pending);
+
+    List<Boolean> results = Concurrently.run(32, () -> pick().pendingAuthorizations().consume(pending.handleHash()).isPresent());
+
+    assertThat(results).filteredOn(Boolean::booleanValue).hasSize(1);
+  }
+
+  // Grants
+
+  @Test
+  void grantsWhenSavedThenFoundUntilRevoked() {
+    Grant grant = grant(Duration.ofDays(90));
+    storage.grants().save(grant);
+
+    assertThat(secondInstance().grants().find(grant.id())).contains(grant);
+    secondInstance().grants().revoke(grant.id());
+    assertThat(storage.grants().find(grant.id())).isEmpty();
+    storage.grants().revoke(grant.id()); // idempotent
+  }
+
+  @Test
+  void grantsWhenExpiredThenNotFound() {
+    Grant grant = grant(Duration.ofDays(90));
+    storage.grants().save(grant);
+
+    clock.advance(Duration.ofDays(90));
+
+    assertThat(storage.grants().find(grant.id())).isEmpty();
+  }
+
+  @Test
+  void grantsWhenOneRevokedThenOthersRemain() {
+    Grant revoked = grant(Duration.ofDays(1));
+    Grant kept = grant(Duration.ofDays(1));
+    storage.grants().save(revoked);
+    storage.grants().save(kept);
+
+    storage.grants().revoke(revoked.id());
+
+    assertThat(storage.grants().find(kept.id())).contains(kept);
+  }
+
+  // One-time tokens
+
+  @Test
+  void tokensWhenSavedThenFoundByHashOnly() {
+    StoredToken token = token(TokenKind.REFRESH_TOKEN, "grant-1", Duration.ofDays(30));
+    storage.tokens().save(token);
+
+    assertThat(secondInstance().tokens().find(token.hash())).contains(token);
+    assertThat(storage.tokens().find(TokenHash.of("other"))).isEmpty();
+  }
+
+  @Test
+  void tokensWhenConsumedThenFirstUseOnceThenReplayUntilExpiry() {
+    StoredToken token = token(TokenKind.AUTHORIZATION_CODE, "grant-1", Duration.ofSeconds(60));
+    storage.tokens().save(token);
+
+    assertThat(storage.tokens().consume(token.hash())).contains(new Redemption(token, true));
+    assertThat(secondInstance().tokens().consume(token.hash())).contains(new Redemption(token, false));
+    assertThat(storage.tokens().find(token.hash())).as("consumed tokens are not active").isEmpty();
+
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(storage.tokens().consume(token.hash())).isEmpty();
+  }
+
+  @Test
+  void tokensWhenUnknownThenConsumeEmpty() {
+    assertThat(storage.tokens().consume(TokenHash.of("never-saved"))).isEmpty();
+  }
+
+  @Test
+  void tokensWhenExpiredThenNotFound() {
+    StoredToken token = token(TokenKind.REFRESH_TOKEN, "grant-1", Duration.ofDays(30));
+    storage.tokens().save(token);
+
+    clock.advance(Duration.ofDays(30));
+
+    assertThat(storage.tokens().find(token.hash())).isEmpty();
+  }
+
+  @Test
+  void tokensWhenFiftyConsumeConcurrentlyThenExactlyOneFirstUse() throws Exception {
+    StoredToken token = token(TokenKind.REFRESH_TOKEN, "grant-1", Duration.ofDays(30));
+    storage.tokens().save(token);
+
+    List<Optional<Redemption>> results = Concurrently.run(50, () -> pick().tokens().consume(token.hash()));
+
+    assertThat(results).allSatisfy(result -> assertThat(result).isPresent());
+    assertThat(results).filteredOn(result -> result.get().firstUse()).hasSize(1);
+  }
+
+  @Test
+  void tokensWhenManyDifferentConsumedConcurrentlyThenEachExactlyOnce() throws Exception {
+    List<StoredToken> tokens = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      StoredToken token = token(TokenKind.AUTHORIZATION_CODE, "grant-" + i, Duration.ofSeconds(60));
+      storage.tokens().save(token);
+      tokens.add(token);
+    }
+    java.util.concurrent.atomic.AtomicInteger firstUses = new java.util.concurrent.atomic.AtomicInteger();
+
+    Concurrently.run(8, () -> {
+      for (StoredToken token : tokens) {
+        pick().tokens().consume(token.hash()).filter(Redemption::firstUse).ifPresent(r -> firstUses.incrementAndGet());
+      }
+      return null;
+    });
+
+    assertThat(firstUses.get()).isEqualTo(200);
+  }
+
+  /** Half the threads use each instance, so one-time use holds across replicas. */
+  private Storage pick() {
+    return Thread.currentThread().getId() % 2 == 0 ? storage : secondInstance();
+  }
+}
