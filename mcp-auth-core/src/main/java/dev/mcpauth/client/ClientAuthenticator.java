@@ -5,6 +5,7 @@ import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
 import com.nimbusds.oauth2.sdk.auth.PlainClientSecret;
 import com.nimbusds.oauth2.sdk.id.ClientID;
+import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
 import dev.mcpauth.store.ClientStore;
 import dev.mcpauth.store.TokenHash;
@@ -41,7 +42,7 @@ public final class ClientAuthenticator {
     Client client = registered(publicClientId.getValue());
     if (client.authMethod().isConfidential()) {
       throw new OAuthException(
-          dev.mcpauth.ErrorCode.INVALID_CLIENT, "Client authentication failed", "confidential client sent no secret");
+          ErrorCode.INVALID_CLIENT, "Client authentication failed", "confidential client sent no secret");
     }
     return client;
   }
@@ -59,7 +60,7 @@ public final class ClientAuthenticator {
         client.secretHash() != null && client.secretHash().matches(TokenHash.of(secret.getClientSecret().getValue()));
     if (used != client.authMethod() || !secretMatches) {
       throw new OAuthException(
-          dev.mcpauth.ErrorCode.INVALID_CLIENT,
+          ErrorCode.INVALID_CLIENT,
           "Client authentication failed",
           used != client.authMethod() ? "client used " + used + ", registered " + client.authMethod() : "wrong secret");
     }

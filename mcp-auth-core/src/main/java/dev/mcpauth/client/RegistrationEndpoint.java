@@ -14,6 +14,8 @@ import com.nimbusds.oauth2.sdk.client.ClientInformation;
 import com.nimbusds.oauth2.sdk.client.ClientMetadata;
 import com.nimbusds.oauth2.sdk.client.RegistrationError;
 import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.SoftwareID;
+import com.nimbusds.oauth2.sdk.id.SoftwareVersion;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
@@ -78,8 +80,7 @@ public final class RegistrationEndpoint {
         throw OAuthException.invalidClientMetadata("The request body must be a JSON object");
       }
       JSONObject json = JSONObjectUtils.parse(body);
-      ClientMetadata metadata = ClientMetadata.parse(json);
-      return metadata;
+      return ClientMetadata.parse(json);
     } catch (JacksonException e) {
       throw OAuthException.invalidClientMetadata("The request body is not valid JSON (or repeats a member)");
     } catch (ParseException e) {
@@ -208,10 +209,10 @@ public final class RegistrationEndpoint {
       echo.setScope(Scope.parse(client.scope()));
     }
     if (client.softwareId() != null) {
-      echo.setSoftwareID(new com.nimbusds.oauth2.sdk.id.SoftwareID(client.softwareId()));
+      echo.setSoftwareID(new SoftwareID(client.softwareId()));
     }
     if (client.softwareVersion() != null) {
-      echo.setSoftwareVersion(new com.nimbusds.oauth2.sdk.id.SoftwareVersion(client.softwareVersion()));
+      echo.setSoftwareVersion(new SoftwareVersion(client.softwareVersion()));
     }
     echo.setCustomField("application_type", client.applicationType());
     ClientInformation information = new ClientInformation(

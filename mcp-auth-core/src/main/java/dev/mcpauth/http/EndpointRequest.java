@@ -1,5 +1,6 @@
 package dev.mcpauth.http;
 
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +28,7 @@ public record EndpointRequest(String method, String query, Map<String, String> h
     if (headers != null) {
       caseInsensitive.putAll(headers);
     }
-    headers = java.util.Collections.unmodifiableMap(caseInsensitive);
+    headers = Collections.unmodifiableMap(caseInsensitive);
   }
 
   public static EndpointRequest get(String query) {

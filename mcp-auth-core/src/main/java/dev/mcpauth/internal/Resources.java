@@ -3,6 +3,7 @@ package dev.mcpauth.internal;
 import dev.mcpauth.OAuthException;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
 /** Resource indicators (RFC 8707): which protected resource a request's tokens are for. */
 public final class Resources {
@@ -43,9 +44,9 @@ public final class Resources {
   }
 
   /** The configured resource equal to {@code uri} after canonicalisation. */
-  public static java.util.Optional<String> match(URI uri, Settings settings) {
+  public static Optional<String> match(URI uri, Settings settings) {
     if (uri == null || !uri.isAbsolute() || uri.getHost() == null || uri.getRawFragment() != null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     String canonical = Uris.canonicalResource(uri);
     return settings.resources().stream()

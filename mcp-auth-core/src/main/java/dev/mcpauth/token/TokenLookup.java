@@ -1,6 +1,7 @@
 package dev.mcpauth.token;
 
 import dev.mcpauth.OAuthException;
+import dev.mcpauth.internal.Settings;
 import dev.mcpauth.store.TokenHash;
 import java.time.Instant;
 import java.util.Optional;
@@ -16,9 +17,9 @@ final class TokenLookup {
       String audience, Instant issuedAt, Instant expiresAt) {}
 
   private final TokenVerifier anyResource;
-  private final dev.mcpauth.internal.Settings settings;
+  private final Settings settings;
 
-  TokenLookup(dev.mcpauth.internal.Settings settings, TokenVerifier anyResource) {
+  TokenLookup(Settings settings, TokenVerifier anyResource) {
     this.settings = settings;
     this.anyResource = anyResource;
   }

@@ -4,7 +4,6 @@ import static dev.mcpauth.testing.OAuthAssert.assertError;
 import static dev.mcpauth.testing.OAuthAssert.assertErrorRedirect;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpauth.authorization.AuthorizationStep;
 import dev.mcpauth.http.EndpointResponse;
 import dev.mcpauth.testing.Pkce;
 import dev.mcpauth.testing.TestClient;
