@@ -7,6 +7,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
 import dev.mcpauth.http.EndpointRequest;
+import dev.mcpauth.http.EndpointResponse;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.util.Arrays;
@@ -15,6 +16,30 @@ import java.util.Set;
 /** Turns a form POST into the Nimbus request its parsers take, after our own stricter checks. */
 public final class FormRequests {
   private FormRequests() {}
+
+  /** What an endpoint does with a form that passed the checks. */
+  @FunctionalInterface
+  public interface FormHandler {
+    EndpointResponse handle(Form form);
+  }
+
+  /**
+   * The shape every form endpoint shares (token, revocation, introspection): POST with a form body
+   * of sane size, parsed and checked, then handled; any protocol error becomes its RFC 6749 §5.2
+   * answer, with a Basic challenge when client credentials failed.
+   */
+  public static EndpointResponse handle(
+      EndpointRequest request, URI endpoint, Set<String> repeatable, String realm, FormHandler handler) {
+    EndpointResponse refusal = Responses.refuseUnlessPost(request, "application/x-www-form-urlencoded");
+    if (refusal != null) {
+      return refusal;
+    }
+    try {
+      return handler.handle(parse(request, endpoint, repeatable));
+    } catch (OAuthException e) {
+      return Responses.clientError(e, request, realm);
+    }
+  }
 
   /** A form that passed our checks, and the same request as Nimbus parsers take it. */
   public record Form(Params params, HTTPRequest nimbus) {}

@@ -14,7 +14,6 @@ import dev.mcpauth.client.ClientAuthenticator;
 import dev.mcpauth.http.EndpointRequest;
 import dev.mcpauth.http.EndpointResponse;
 import dev.mcpauth.internal.FormRequests;
-import dev.mcpauth.internal.Responses;
 import dev.mcpauth.internal.Settings;
 import java.util.Date;
 import java.util.Optional;
@@ -38,25 +37,21 @@ public final class IntrospectionEndpoint {
   }
 
   public EndpointResponse handle(EndpointRequest request) {
-    EndpointResponse refusal = Responses.refuseUnlessPost(request, "application/x-www-form-urlencoded");
-    if (refusal != null) {
-      return refusal;
-    }
-    try {
-      TokenIntrospectionRequest introspection = FormRequests.parseWith(
-          TokenIntrospectionRequest::parse, FormRequests.parse(request, settings.endpoints().introspection(), Set.of()));
-      if (introspection.getClientAuthentication() == null) {
-        throw OAuthException.invalidClient("Introspection requires client authentication");
-      }
-      Client caller = authenticator.authenticate(introspection.getClientAuthentication(), null);
-      boolean seesAll = settings.introspectionClients().contains(caller.clientId());
-      Optional<TokenLookup.Found> found = lookup.find(introspection.getToken().getValue())
-          .filter(token -> seesAll || token.clientId().equals(caller.clientId()));
-      return EndpointResponse.noStoreJson(200, found.map(this::active).orElse(inactive()).toJSONObject().toJSONString());
-    } catch (OAuthException e) {
-      return Responses.clientError(e, request, settings.issuer());
-    }
+    return FormRequests.handle(request, settings.endpoints().introspection(), Set.of(), settings.issuer(), this::introspect);
   }
+
+  private EndpointResponse introspect(FormRequests.Form form) {
+    TokenIntrospectionRequest introspection = FormRequests.parseWith(TokenIntrospectionRequest::parse, form);
+    if (introspection.getClientAuthentication() == null) {
+      throw OAuthException.invalidClient("Introspection requires client authentication");
+    }
+    Client caller = authenticator.authenticate(introspection.getClientAuthentication(), null);
+    boolean seesAll = settings.introspectionClients().contains(caller.clientId());
+    Optional<TokenLookup.Found> found = lookup.find(introspection.getToken().getValue())
+        .filter(token -> seesAll || token.clientId().equals(caller.clientId()));
+    return EndpointResponse.noStoreJson(200, found.map(this::active).orElse(inactive()).toJSONObject().toJSONString());
+  }
+
 
   private TokenIntrospectionSuccessResponse active(TokenLookup.Found token) {
     return new TokenIntrospectionSuccessResponse.Builder(true)

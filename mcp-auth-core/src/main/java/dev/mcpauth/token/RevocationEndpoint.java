@@ -8,7 +8,6 @@ import dev.mcpauth.event.EventType;
 import dev.mcpauth.http.EndpointRequest;
 import dev.mcpauth.http.EndpointResponse;
 import dev.mcpauth.internal.FormRequests;
-import dev.mcpauth.internal.Responses;
 import dev.mcpauth.internal.Settings;
 import java.util.Map;
 import java.util.Set;
@@ -33,20 +32,16 @@ public final class RevocationEndpoint {
   }
 
   public EndpointResponse handle(EndpointRequest request) {
-    EndpointResponse refusal = Responses.refuseUnlessPost(request, "application/x-www-form-urlencoded");
-    if (refusal != null) {
-      return refusal;
-    }
-    try {
-      TokenRevocationRequest revocationRequest = FormRequests.parseWith(
-          TokenRevocationRequest::parse, FormRequests.parse(request, settings.endpoints().revocation(), Set.of()));
-      Client client = authenticator.authenticate(revocationRequest.getClientAuthentication(), revocationRequest.getClientID());
-      lookup.find(revocationRequest.getToken().getValue())
-          .filter(token -> token.clientId().equals(client.clientId()))
-          .ifPresent(token -> revocation.revoke(token.grantId(), token.clientId(), EventType.GRANT_REVOKED));
-      return new EndpointResponse(200, Map.of("Cache-Control", "no-store"), null);
-    } catch (OAuthException e) {
-      return Responses.clientError(e, request, settings.issuer());
-    }
+    return FormRequests.handle(request, settings.endpoints().revocation(), Set.of(), settings.issuer(), this::revoke);
   }
+
+  private EndpointResponse revoke(FormRequests.Form form) {
+    TokenRevocationRequest revocationRequest = FormRequests.parseWith(TokenRevocationRequest::parse, form);
+    Client client = authenticator.authenticate(revocationRequest.getClientAuthentication(), revocationRequest.getClientID());
+    lookup.find(revocationRequest.getToken().getValue())
+        .filter(token -> token.clientId().equals(client.clientId()))
+        .ifPresent(token -> revocation.revoke(token.grantId(), token.clientId(), EventType.GRANT_REVOKED));
+    return new EndpointResponse(200, Map.of("Cache-Control", "no-store"), null);
+  }
+
 }

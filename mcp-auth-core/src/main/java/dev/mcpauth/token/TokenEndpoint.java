@@ -22,7 +22,6 @@ import dev.mcpauth.http.EndpointRequest;
 import dev.mcpauth.http.EndpointResponse;
 import dev.mcpauth.internal.FormRequests;
 import dev.mcpauth.internal.Resources;
-import dev.mcpauth.internal.Responses;
 import dev.mcpauth.internal.Scopes;
 import dev.mcpauth.internal.Settings;
 import dev.mcpauth.store.Redemption;
@@ -65,31 +64,25 @@ public final class TokenEndpoint {
   }
 
   public EndpointResponse handle(EndpointRequest request) {
-    EndpointResponse refusal = Responses.refuseUnlessPost(request, "application/x-www-form-urlencoded");
-    if (refusal != null) {
-      return refusal;
-    }
-    try {
-      FormRequests.Form form = FormRequests.parse(request, settings.endpoints().token(), Set.of("resource"));
-      String grantType = form.params().first("grant_type")
-          .orElseThrow(() -> OAuthException.invalidRequest("grant_type is required"));
-      if (!GRANT_TYPES.contains(grantType)) {
-        throw new OAuthException(ErrorCode.UNSUPPORTED_GRANT_TYPE, "Only authorization_code and refresh_token are supported");
-      }
-      TokenRequest tokenRequest = FormRequests.parseWith(TokenRequest::parse, form);
-      Client client = authenticator.authenticate(tokenRequest.getClientAuthentication(), tokenRequest.getClientID());
-      AuthorizationGrant grant = tokenRequest.getAuthorizationGrant();
-      if (grant instanceof AuthorizationCodeGrant code) {
-        return redeemCode(client, code, tokenRequest.getResources());
-      }
-      if (grant instanceof RefreshTokenGrant refresh) {
-        return refresh(client, refresh, tokenRequest.getScope(), tokenRequest.getResources());
-      }
-      throw new OAuthException(ErrorCode.UNSUPPORTED_GRANT_TYPE, "Only authorization_code and refresh_token are supported");
-    } catch (OAuthException e) {
-      return Responses.clientError(e, request, settings.issuer());
-    }
+    return FormRequests.handle(request, settings.endpoints().token(), Set.of("resource"), settings.issuer(), this::token);
   }
+
+  private EndpointResponse token(FormRequests.Form form) {
+    String grantType = form.params().first("grant_type")
+        .orElseThrow(() -> OAuthException.invalidRequest("grant_type is required"));
+    if (!GRANT_TYPES.contains(grantType)) {
+      throw new OAuthException(ErrorCode.UNSUPPORTED_GRANT_TYPE, "Only authorization_code and refresh_token are supported");
+    }
+    TokenRequest tokenRequest = FormRequests.parseWith(TokenRequest::parse, form);
+    Client client = authenticator.authenticate(tokenRequest.getClientAuthentication(), tokenRequest.getClientID());
+    AuthorizationGrant grant = tokenRequest.getAuthorizationGrant();
+    if (grant instanceof AuthorizationCodeGrant code) {
+      return redeemCode(client, code, tokenRequest.getResources());
+    }
+    RefreshTokenGrant refresh = (RefreshTokenGrant) grant; // the only other grant type let through
+    return refresh(client, refresh, tokenRequest.getScope(), tokenRequest.getResources());
+  }
+
 
   private EndpointResponse redeemCode(Client client, AuthorizationCodeGrant codeGrant, List<URI> resources) {
     String code = codeGrant.getAuthorizationCode().getValue();
