@@ -1,0 +1,172 @@
+package dev.mcpauth.examples;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpauth.AuthorizationServer;
+import dev.mcpauth.servlet.ConsentPage;
+import dev.mcpauth.servlet.InteractionHandler;
+import dev.mcpauth.servlet.McpAuthContextExtractor;
+import dev.mcpauth.servlet.McpAuthServlets;
+import dev.mcpauth.servlet.OriginGuard;
+import dev.mcpauth.servlet.ScopePolicy;
+import dev.mcpauth.servlet.UserAuthenticator;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.Set;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An MCP server built with the official MCP Java SDK on embedded Jetty 12, guarded by mcp-auth with
+ * its embedded authorization server: the example of how the library is used, and a server to point
+ * MCP clients at.
+ */
+public final class ExampleServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ExampleServer.class);
+  static final String DEMO_USER = "demo";
+
+  private final Server jetty;
+  private final McpSyncServer mcp;
+  private final AuthorizationServer authorizationServer;
+  private final String baseUrl;
+
+  private ExampleServer(Server jetty, McpSyncServer mcp, AuthorizationServer authorizationServer, String baseUrl) {
+    this.jetty = jetty;
+    this.mcp = mcp;
+    this.authorizationServer = authorizationServer;
+    this.baseUrl = baseUrl;
+  }
+
+  public static void main(String[] args) throws Exception {
+    ExampleOptions options;
+    try {
+      options = ExampleOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("Error: " + e.getMessage() + "\n\n" + ExampleOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (options.help()) {
+      System.out.print(ExampleOptions.USAGE);
+      return;
+    }
+    ExampleServer server = start(options);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+    System.out.println("MCP endpoint: " + server.mcpEndpoint());
+    System.out.flush();
+    server.jetty.join();
+  }
+
+  /** Starts the server; it is ready when this returns. */
+  static ExampleServer start(ExampleOptions options) throws Exception {
+    Server jetty = new Server();
+    ServerConnector connector = new ServerConnector(jetty);
+    connector.setPort(options.port());
+    boolean loopbackOnly = options.baseUrl() == null || isLoopback(URI.create(options.baseUrl()).getHost());
+    if (loopbackOnly) {
+      connector.setHost("127.0.0.1"); // a local demo is not for the network
+    }
+    connector.open();
+    jetty.addConnector(connector);
+    int port = connector.getLocalPort();
+    if (loopbackOnly) {
+      addIpv6Loopback(jetty, port);
+    }
+    String baseUrl = options.baseUrl() != null ? options.baseUrl() : "http://localhost:" + port;
+    String resource = baseUrl + "/mcp";
+
+    AuthorizationServer authorizationServer = AuthorizationServer.builder()
+        .issuer(baseUrl)
+        .resource(resource)
+        .resourceName("mcp-auth example")
+        .scopes(ExampleTools.READ, ExampleTools.WRITE)
+        .defaultScopes(ExampleTools.READ)
+        .build();
+    McpAuthServlets auth = McpAuthServlets.builder(authorizationServer)
+        .pages(pages(options))
+        .scopePolicy(ScopePolicy.builder().always(ExampleTools.READ).tool("write_note", ExampleTools.WRITE).build())
+        .originGuard(OriginGuard.forResource(resource).allowOrigins(options.allowedOrigins().toArray(String[]::new)))
+        .build();
+
+    JacksonMcpJsonMapper jsonMapper = new JacksonMcpJsonMapper(new ObjectMapper());
+    HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
+        .jsonMapper(jsonMapper)
+        .mcpEndpoint(auth.mcpPath())
+        .contextExtractor(new McpAuthContextExtractor())
+        .build();
+    McpSyncServer mcp = McpServer.sync(transport)
+        .serverInfo("mcp-auth-example", "0.1.0")
+        .jsonMapper(jsonMapper)
+        .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+        .tools(new ExampleTools().all())
+        .build();
+
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    ServletHolder mcpServlet = new ServletHolder("mcp", transport);
+    mcpServlet.setAsyncSupported(true);
+    context.addServlet(mcpServlet, auth.mcpPath());
+    context.addServletContainerInitializer(auth.initializer());
+    jetty.setHandler(context);
+    jetty.start();
+    if (options.users().isEmpty()) {
+      LOG.warn("No --user given: there is no login, and everyone who reaches the consent page is the user '{}'.",
+          DEMO_USER);
+    }
+    return new ExampleServer(jetty, mcp, authorizationServer, baseUrl);
+  }
+
+  private static InteractionHandler pages(ExampleOptions options) {
+    return options.users().isEmpty()
+        ? ConsentPage.singleUserWithoutLogin(DEMO_USER)
+        : ConsentPage.withLogin(UserAuthenticator.ofUsers(options.users()));
+  }
+
+  private static void addIpv6Loopback(Server jetty, int port) {
+    try {
+      if (InetAddress.getByName("::1").isLoopbackAddress()) {
+        ServerConnector ipv6 = new ServerConnector(jetty);
+        ipv6.setHost("::1");
+        ipv6.setPort(port);
+        ipv6.open();
+        jetty.addConnector(ipv6);
+      }
+    } catch (Exception e) {
+      LOG.debug("No IPv6 loopback: {}", e.toString());
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    return host != null && Set.of("localhost", "127.0.0.1", "[::1]", "::1").contains(host);
+  }
+
+  public URI mcpEndpoint() {
+    return URI.create(baseUrl + "/mcp");
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  public AuthorizationServer authorizationServer() {
+    return authorizationServer;
+  }
+
+  @Override
+  public void close() {
+    try {
+      mcp.closeGracefully();
+      jetty.stop();
+    } catch (Exception e) {
+      LOG.warn("Stopping failed: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,116 @@
+// Drives the example server with the official MCP TypeScript SDK client through the whole OAuth
+// flow: 401 -> protected resource metadata -> AS metadata -> registration -> authorize -> token ->
+// tools/list, tools/call whoami -> refresh -> 403 step-up and re-authorization with the extra scope.
+// Usage: node ts-client-flow.mjs MCP_URL USERNAME PASSWORD
+// Prints one JSON line with what happened; exits 0 only if every step behaved.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { consent } from './consent-driver.mjs';
+
+const [mcpUrl, username, password] = process.argv.slice(2);
+const redirectUrl = 'http://127.0.0.1:53682/callback';
+const http = [];
+const report = { steps: [], http };
+const store = {};
+
+const provider = {
+  get redirectUrl() { return redirectUrl; },
+  get clientMetadata() {
+    return {
+      client_name: 'mcp-auth e2e (TypeScript SDK)',
+      redirect_uris: [redirectUrl],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    };
+  },
+  state: () => (store.state = crypto.randomUUID()),
+  clientInformation: () => store.client,
+  saveClientInformation: (info) => { store.client = info; },
+  tokens: () => store.tokens,
+  saveTokens: (tokens) => { store.tokens = tokens; },
+  redirectToAuthorization: (url) => { store.authorizationUrl = url; },
+  saveCodeVerifier: (verifier) => { store.verifier = verifier; },
+  codeVerifier: () => store.verifier,
+};
+
+// Records every HTTP exchange (method, path, status) so the Java test can check the discovery order.
+// One application decision lives here too: SDK 1.32.2 answers a 403 insufficient_scope by
+// refreshing first, and a refresh can never widen a grant (RFC 6749 §6), so it would give up after
+// one more 403. A client that needs more scope needs a new authorization: on that challenge this
+// application forgets its refresh token, and the SDK then re-authorizes with the challenged scope.
+const recordingFetch = async (input, init = {}) => {
+  const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+  const response = await fetch(input, init);
+  const challenge = response.headers.get('www-authenticate') ?? undefined;
+  http.push({ method: init.method ?? 'GET', path: url.pathname, status: response.status, challenge });
+  if (response.status === 403 && challenge?.includes('insufficient_scope') && store.tokens) {
+    store.tokens = { ...store.tokens, refresh_token: undefined };
+  }
+  return response;
+};
+
+function connectOnce() {
+  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider, fetch: recordingFetch });
+  const client = new Client({ name: 'mcp-auth-e2e', version: '1.0.0' });
+  return { transport, client, connected: client.connect(transport) };
+}
+
+async function authorizeInBrowser(step) {
+  const url = new URL(store.authorizationUrl);
+  const redirect = await consent(url, { username, password, log: (m, u, s) => http.push({ method: m, path: new URL(u).pathname, status: s }) });
+  if (redirect.searchParams.get('state') !== url.searchParams.get('state')) throw new Error('state not echoed');
+  if (!redirect.searchParams.get('iss')) throw new Error('no iss in the authorization response');
+  report.steps.push({ step, scope: url.searchParams.get('scope'), resource: url.searchParams.get('resource'),
+    iss: redirect.searchParams.get('iss'), codeReceived: !!redirect.searchParams.get('code') });
+  return redirect.searchParams.get('code');
+}
+
+try {
+  // 1. First connection: 401, discovery, registration, authorization, token.
+  let { transport, client, connected } = connectOnce();
+  try {
+    await connected;
+    throw new Error('connected without authorization');
+  } catch (e) {
+    if (!(e instanceof UnauthorizedError)) throw e;
+  }
+  await transport.finishAuth(await authorizeInBrowser('authorize'));
+  report.steps.push({ step: 'token', hasRefreshToken: !!store.tokens?.refresh_token, scope: store.tokens?.scope });
+  ({ transport, client, connected } = connectOnce());
+  await connected;
+
+  // 2. tools/list and tools/call whoami.
+  const tools = await client.listTools();
+  report.steps.push({ step: 'tools/list', tools: tools.tools.map((t) => t.name).sort() });
+  const who = JSON.parse((await client.callTool({ name: 'whoami', arguments: {} })).content[0].text);
+  report.steps.push({ step: 'whoami', ...who });
+
+  // 3. Refresh: the access token stops working; the SDK refreshes on the 401 and retries.
+  const before = store.tokens.refresh_token;
+  store.tokens = { ...store.tokens, access_token: 'expired-or-revoked-token' };
+  const again = JSON.parse((await client.callTool({ name: 'whoami', arguments: {} })).content[0].text);
+  report.steps.push({ step: 'refresh', rotated: store.tokens.refresh_token !== before, subject: again.subject });
+
+  // 4. Step-up: write_note needs mcp:write, so the server answers 403 insufficient_scope.
+  try {
+    await client.callTool({ name: 'write_note', arguments: { text: 'hello' } });
+    throw new Error('write_note worked without mcp:write');
+  } catch (e) {
+    if (!(e instanceof UnauthorizedError)) throw e;
+  }
+  await transport.finishAuth(await authorizeInBrowser('step-up'));
+  const written = await client.callTool({ name: 'write_note', arguments: { text: 'hello' } });
+  const whoAfter = JSON.parse((await client.callTool({ name: 'whoami', arguments: {} })).content[0].text);
+  report.steps.push({ step: 'write_note', text: written.content[0].text, scopes: whoAfter.scopes });
+
+  await client.close();
+  report.ok = true;
+  console.log(JSON.stringify(report));
+} catch (e) {
+  report.ok = false;
+  report.error = String(e?.stack ?? e);
+  console.log(JSON.stringify(report));
+  process.exit(1);
+}

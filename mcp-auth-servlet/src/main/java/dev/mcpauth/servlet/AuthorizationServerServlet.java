@@ -1,0 +1,152 @@
+package dev.mcpauth.servlet;
+
+import dev.mcpauth.AuthorizationServer;
+import dev.mcpauth.authorization.AuthorizationStep;
+import dev.mcpauth.http.EndpointRequest;
+import dev.mcpauth.http.EndpointResponse;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Serves the authorization server: the OAuth endpoints, the login and consent pages, and the
+ * discovery documents, at the paths {@link #paths()} lists. It translates between the servlet API
+ * and core; every OAuth decision is core's. Map it at each of {@link #paths()} in a context at the
+ * root, or let {@link McpAuthServlets#install} do it. Thread-safe.
+ */
+public final class AuthorizationServerServlet extends HttpServlet {
+  /** No OAuth request comes close; bigger bodies are refused before parsing (413). */
+  static final int MAX_BODY_BYTES = 64 * 1024;
+  private static final String FORM = "application/x-www-form-urlencoded";
+
+  private final transient AuthorizationServer server;
+  private final transient InteractionHandler pages;
+  private final transient Routes routes;
+
+  public AuthorizationServerServlet(AuthorizationServer server, InteractionHandler pages) {
+    this.server = Objects.requireNonNull(server, "server");
+    this.pages = Objects.requireNonNull(pages, "pages");
+    this.routes = new Routes(server);
+  }
+
+  /** The host-relative paths this servlet answers on. */
+  public Set<String> paths() {
+    return routes.all().keySet();
+  }
+
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    Routes.Route route = routes.find(path).orElse(null);
+    if (route == null) {
+      ServletIo.writeJsonError(response, 404, "invalid_request", "Not found");
+      return;
+    }
+    switch (route.kind()) {
+      case AUTHORIZE -> authorize(request, response);
+      case CONSENT -> consent(request, response);
+      case TOKEN -> post(request, response, server.tokenEndpoint()::handle);
+      case REGISTER -> post(request, response, server.registrationEndpoint()::handle);
+      case REVOKE -> post(request, response, server.revocationEndpoint()::handle);
+      case INTROSPECT -> post(request, response, server.introspectionEndpoint()::handle);
+      case JWKS -> document(request, response, server.jwks());
+      case AS_METADATA -> document(request, response, server.metadata().authorizationServer());
+      case OPENID_METADATA -> document(request, response, server.metadata().openidConfiguration());
+      case RESOURCE_METADATA -> document(request, response, server.metadata().protectedResource(route.resource()));
+    }
+  }
+
+  private void authorize(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    InteractionContext context = context(request, response);
+    if (!request.getMethod().equals("GET") && !request.getMethod().equals("POST")) {
+      response.setHeader("Allow", "GET, POST");
+      Pages.error(response, 405, "Use GET.");
+      return;
+    }
+    byte[] body = null;
+    if (request.getMethod().equals("POST")) {
+      if (!FORM.equals(mediaType(request))) {
+        Pages.error(response, 415, "An authorization request sent by POST must be a form.");
+        return;
+      }
+      try {
+        body = ServletIo.readBody(request, MAX_BODY_BYTES);
+      } catch (ServletIo.BodyTooLarge e) {
+        Pages.error(response, 413, "The request is too large.");
+        return;
+      }
+    }
+    AuthorizationStep step = server.authorizationEndpoint().start(ServletIo.toEndpointRequest(request, body));
+    if (step instanceof AuthorizationStep.Redirect redirect) {
+      ServletIo.write(redirect.toResponse(), response);
+    } else if (step instanceof AuthorizationStep.ErrorPage page) {
+      pages.showError(page.error(), context);
+    } else if (step instanceof AuthorizationStep.Interaction interaction) {
+      pages.show(interaction.handle(), interaction.request(), context);
+    }
+  }
+
+  private void consent(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    if (!request.getMethod().equals("POST")) {
+      response.setHeader("Allow", "POST");
+      Pages.error(response, 405, "Use the form.");
+      return;
+    }
+    if (!FORM.equals(mediaType(request))) {
+      Pages.error(response, 415, "Use the form.");
+      return;
+    }
+    if (request.getContentLengthLong() > MAX_BODY_BYTES) {
+      Pages.error(response, 413, "The request is too large.");
+      return;
+    }
+    pages.submit(context(request, response));
+  }
+
+  private InteractionContext context(HttpServletRequest request, HttpServletResponse response) {
+    return new InteractionContext(request, response, request.getContextPath() + routes.consentPath(),
+        server.authorizationEndpoint(), pages);
+  }
+
+  /** A body-carrying endpoint that browser clients may call cross-origin. */
+  private static void post(HttpServletRequest request, HttpServletResponse response,
+      java.util.function.Function<EndpointRequest, EndpointResponse> endpoint) throws IOException {
+    if (Cors.isPreflight(request)) {
+      Cors.answerPreflight(response, "POST, OPTIONS");
+      return;
+    }
+    Cors.allowAnyOrigin(response);
+    byte[] body;
+    try {
+      body = request.getMethod().equals("POST") ? ServletIo.readBody(request, MAX_BODY_BYTES) : null;
+    } catch (ServletIo.BodyTooLarge e) {
+      ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large");
+      return;
+    }
+    ServletIo.write(endpoint.apply(ServletIo.toEndpointRequest(request, body)), response);
+  }
+
+  /** A public JSON document: GET (and HEAD), any origin. */
+  private static void document(HttpServletRequest request, HttpServletResponse response, EndpointResponse document)
+      throws IOException {
+    if (Cors.isPreflight(request)) {
+      Cors.answerPreflight(response, "GET, OPTIONS");
+      return;
+    }
+    Cors.allowAnyOrigin(response);
+    if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
+      response.setHeader("Allow", "GET, HEAD, OPTIONS");
+      ServletIo.writeJsonError(response, 405, "invalid_request", "Use GET");
+      return;
+    }
+    ServletIo.write(document, response);
+  }
+
+  private static String mediaType(HttpServletRequest request) {
+    String type = request.getContentType();
+    return type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,171 @@
+package dev.mcpauth.servlet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpauth.ErrorCode;
+import dev.mcpauth.OAuthException;
+import dev.mcpauth.token.TokenVerifier;
+import dev.mcpauth.token.VerifiedToken;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Guards the MCP endpoint (RFC 6750, RFC 9728 §5, MCP authorization): every request must carry a
+ * bearer token that this resource's {@link TokenVerifier} accepts and that has the scopes the
+ * {@link ScopePolicy} asks for.
+ *
+ * <ul>
+ *   <li>no token, or a bad or expired one: 401 with {@code WWW-Authenticate: Bearer
+ *       resource_metadata="…", scope="…"} (plus {@code error="invalid_token"} when one was sent);
+ *   <li>too little scope: 403 with {@code error="insufficient_scope"}, naming every scope the
+ *       request needs, and {@code resource_metadata};
+ *   <li>token store or issuer unavailable: 503 with {@code Retry-After};
+ *   <li>a {@code Host} or {@code Origin} the {@link OriginGuard} refuses: 403.
+ * </ul>
+ *
+ * <p>A verified request goes on with the {@link VerifiedToken} in the request attribute {@link
+ * #VERIFIED_TOKEN}. Register with async support on, as the MCP transport needs it. Thread-safe.
+ */
+public final class BearerTokenFilter extends HttpFilter {
+  /** The request attribute that holds the {@link VerifiedToken} of an authorized request. */
+  public static final String VERIFIED_TOKEN = "dev.mcpauth.verifiedToken";
+  /** MCP messages are small; this bounds what the filter buffers to read the method. */
+  static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final transient TokenVerifier verifier;
+  private final String resourceMetadataUrl;
+  private final transient ScopePolicy scopes;
+  private final transient OriginGuard origins;
+
+  public BearerTokenFilter(TokenVerifier verifier, String resourceMetadataUrl, ScopePolicy scopes, OriginGuard origins) {
+    this.verifier = Objects.requireNonNull(verifier, "verifier");
+    this.resourceMetadataUrl = Objects.requireNonNull(resourceMetadataUrl, "resourceMetadataUrl");
+    this.scopes = Objects.requireNonNull(scopes, "scopes");
+    this.origins = Objects.requireNonNull(origins, "origins");
+  }
+
+  @Override
+  protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    String origin = request.getHeader("Origin");
+    if (!origins.hostAllowed(request.getHeader("Host")) || !origins.originAllowed(origin)) {
+      ServletIo.writeJsonError(response, 403, "forbidden", "Host or Origin not allowed");
+      return;
+    }
+    if (origin != null) {
+      allowOrigin(response, origin);
+      if (Cors.isPreflight(request)) {
+        response.setHeader("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+        response.setHeader("Access-Control-Allow-Headers",
+            "Authorization, Content-Type, Accept, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID");
+        response.setHeader("Access-Control-Max-Age", "86400");
+        response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+        return;
+      }
+    }
+    HttpServletRequest forwarded = request;
+    List<McpCall> calls = List.of();
+    if (scopes.inspectsCalls() && "POST".equals(request.getMethod())) {
+      byte[] body;
+      try {
+        body = ServletIo.readBody(request, MAX_BODY_BYTES);
+      } catch (ServletIo.BodyTooLarge e) {
+        ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large");
+        return;
+      }
+      calls = calls(body);
+      forwarded = new CachedBodyRequest(request, body);
+    }
+    Set<String> required = scopes.requiredFor(calls);
+    String token = bearerToken(request);
+    if (token == null) {
+      challenge(response, 401, required, null, null);
+      return;
+    }
+    VerifiedToken verified;
+    try {
+      verified = verifier.verify(token);
+    } catch (OAuthException e) {
+      if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
+        response.setHeader("Retry-After", "5");
+        ServletIo.writeJsonError(response, 503, e.code().code(), "The token cannot be checked right now");
+      } else {
+        challenge(response, 401, required, "invalid_token", e.description());
+      }
+      return;
+    }
+    if (!verified.hasScopes(required)) {
+      challenge(response, 403, required, "insufficient_scope", "This request needs scope " + String.join(" ", required));
+      return;
+    }
+    forwarded.setAttribute(VERIFIED_TOKEN, verified);
+    chain.doFilter(forwarded, response);
+  }
+
+  private void challenge(HttpServletResponse response, int status, Set<String> required, String error, String description)
+      throws IOException {
+    StringBuilder header = new StringBuilder("Bearer resource_metadata=\"").append(quoted(resourceMetadataUrl)).append('"');
+    if (!required.isEmpty()) {
+      header.append(", scope=\"").append(quoted(String.join(" ", required))).append('"');
+    }
+    if (error != null) {
+      header.append(", error=\"").append(error).append("\", error_description=\"").append(quoted(description)).append('"');
+    }
+    response.setHeader("WWW-Authenticate", header.toString());
+    ServletIo.writeJsonError(response, status, error != null ? error : "unauthorized",
+        quoted(description != null ? description : "A bearer token is required"));
+  }
+
+  /** The token of an {@code Authorization: Bearer} header (RFC 6750 §2.1); never from the query. */
+  private static String bearerToken(HttpServletRequest request) {
+    String header = request.getHeader("Authorization");
+    if (header == null || header.length() < 8 || !header.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+      return null;
+    }
+    String token = header.substring(7).trim();
+    return token.isEmpty() ? null : token;
+  }
+
+  /** The JSON-RPC calls in a body; an unreadable body has none (the MCP servlet will say why). */
+  private static List<McpCall> calls(byte[] body) {
+    List<McpCall> calls = new ArrayList<>();
+    try {
+      JsonNode root = JSON.readTree(body);
+      if (root != null && root.isArray()) {
+        root.forEach(message -> calls.add(call(message)));
+      } else if (root != null) {
+        calls.add(call(root));
+      }
+    } catch (IOException e) {
+      return List.of();
+    }
+    return calls;
+  }
+
+  private static McpCall call(JsonNode message) {
+    String method = message.path("method").isTextual() ? message.get("method").asText() : null;
+    JsonNode name = message.path("params").path("name");
+    return new McpCall(method, "tools/call".equals(method) && name.isTextual() ? name.asText() : null);
+  }
+
+  private static void allowOrigin(HttpServletResponse response, String origin) {
+    response.setHeader("Access-Control-Allow-Origin", origin);
+    response.setHeader("Vary", "Origin");
+    response.setHeader("Access-Control-Expose-Headers", "WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version");
+  }
+
+  /** Keeps a header's quoted-string well formed: no quotes, backslashes or control characters. */
+  private static String quoted(String value) {
+    return value == null ? "" : value.replaceAll("[\"\\\\\\p{Cntrl}]", "'");
+  }
+}

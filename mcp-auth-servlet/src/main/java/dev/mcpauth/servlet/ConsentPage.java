@@ -1,0 +1,136 @@
+package dev.mcpauth.servlet;
+
+import dev.mcpauth.authorization.ConsentRequest;
+import dev.mcpauth.authorization.Decision;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The default login and consent page: one small server-rendered form that names the client, shows
+ * where the user will be sent (with a warning when that is only this machine), lists the requested
+ * scopes, and, when users are configured, asks for a user name and password. Deny needs no login.
+ * Thread-safe.
+ */
+public final class ConsentPage implements InteractionHandler {
+  static final String HANDLE = "handle";
+  static final String FORM_TOKEN = "form_token";
+  static final String DECISION = "decision";
+  static final String USERNAME = "username";
+  static final String PASSWORD = "password";
+
+  private final UserAuthenticator users;
+  private final String singleSubject;
+  private final BrowserBinding binding = new BrowserBinding();
+
+  private ConsentPage(UserAuthenticator users, String singleSubject) {
+    this.users = users;
+    this.singleSubject = singleSubject;
+  }
+
+  /** Users log in with a name and password checked by {@code users}, then consent. */
+  public static ConsentPage withLogin(UserAuthenticator users) {
+    return new ConsentPage(Objects.requireNonNull(users, "users"), null);
+  }
+
+  /**
+   * No login: whoever reaches the page consents as {@code subject}. For demos and single-user
+   * machines only; anyone who can reach the page is that user.
+   */
+  public static ConsentPage singleUserWithoutLogin(String subject) {
+    return new ConsentPage(null, Objects.requireNonNull(subject, "subject"));
+  }
+
+  @Override
+  public void show(String handle, ConsentRequest request, InteractionContext context) throws IOException {
+    render(handle, request, context, null);
+  }
+
+  @Override
+  public void submit(InteractionContext context) throws IOException {
+    HttpServletRequest request = context.request();
+    Optional<String> handle = single(request, HANDLE);
+    Optional<String> token = single(request, FORM_TOKEN);
+    Optional<String> decision = single(request, DECISION);
+    if (handle.isEmpty() || token.isEmpty() || decision.isEmpty()) {
+      Pages.error(context.response(), 400, "The form is incomplete. Go back to the application and start again.");
+      return;
+    }
+    if (!binding.verify(request, handle.get(), token.get())) {
+      Pages.error(context.response(), 403, "This form did not come from this browser, or has expired.");
+      return;
+    }
+    Optional<ConsentRequest> pending = context.pending(handle.get());
+    if (pending.isEmpty()) {
+      Pages.error(context.response(), 400, "This authorization request has expired or was already completed.");
+      return;
+    }
+    switch (decision.get()) {
+      case "deny" -> context.complete(handle.get(), Decision.deny());
+      case "approve" -> {
+        Optional<String> subject = users == null
+            ? Optional.of(singleSubject)
+            : users.authenticate(single(request, USERNAME).orElse(""), single(request, PASSWORD).orElse(""));
+        if (subject.isEmpty()) {
+          render(handle.get(), pending.get(), context, "Wrong user name or password.");
+          return;
+        }
+        context.complete(handle.get(), Decision.approve(subject.get(), pending.get().scopes()));
+      }
+      default -> Pages.error(context.response(), 400, "Unknown decision.");
+    }
+  }
+
+  private void render(String handle, ConsentRequest request, InteractionContext context, String error)
+      throws IOException {
+    String browserKey = binding.browserKey(context.request(), context.response());
+    String name = Pages.escape(request.clientName());
+    StringBuilder html = new StringBuilder();
+    html.append("<h1>Authorize ").append(name).append("</h1>");
+    html.append("<p><strong>").append(name).append("</strong> wants to use <code>")
+        .append(Pages.escape(request.resource())).append("</code> on your behalf.</p>");
+    html.append("<p>If you approve, you will be sent to <span class=\"host\">")
+        .append(Pages.escape(request.redirectHost())).append("</span>.</p>");
+    if (request.loopbackRedirect()) {
+      html.append("<p class=\"warn\">This application receives the answer on your own computer (")
+          .append(Pages.escape(request.redirectHost()))
+          .append("). Approve only if you started it yourself just now.</p>");
+    }
+    if (!request.scopes().isEmpty()) {
+      html.append("<p>It asks for:</p><ul>");
+      request.scopes().stream().sorted()
+          .forEach(scope -> html.append("<li><code>").append(Pages.escape(scope)).append("</code></li>"));
+      html.append("</ul>");
+    }
+    if (error != null) {
+      html.append("<p class=\"error\" role=\"alert\">").append(Pages.escape(error)).append("</p>");
+    }
+    html.append("<form method=\"post\" action=\"").append(Pages.escape(context.formAction())).append("\">");
+    hidden(html, HANDLE, handle);
+    hidden(html, FORM_TOKEN, binding.formToken(browserKey, handle));
+    if (users != null) {
+      html.append("<label for=\"username\">User name</label>")
+          .append("<input type=\"text\" id=\"username\" name=\"username\" autocomplete=\"username\" required>")
+          .append("<label for=\"password\">Password</label>")
+          .append("<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>");
+    }
+    html.append("<div class=\"buttons\">")
+        .append("<button type=\"submit\" name=\"decision\" value=\"deny\" formnovalidate>Deny</button>")
+        .append("<button type=\"submit\" name=\"decision\" value=\"approve\" class=\"primary\">Approve</button>")
+        .append("</div></form>");
+    html.append("<p class=\"small\">Client ID <code>").append(Pages.escape(request.clientId())).append("</code></p>");
+    Pages.write(context.response(), 200, "Authorize " + request.clientName(), html.toString());
+  }
+
+  private static void hidden(StringBuilder html, String name, String value) {
+    html.append("<input type=\"hidden\" name=\"").append(name).append("\" value=\"")
+        .append(Pages.escape(value)).append("\">");
+  }
+
+  /** A form field sent exactly once. */
+  private static Optional<String> single(HttpServletRequest request, String name) {
+    String[] values = request.getParameterValues(name);
+    return values != null && values.length == 1 ? Optional.of(values[0]) : Optional.empty();
+  }
+}

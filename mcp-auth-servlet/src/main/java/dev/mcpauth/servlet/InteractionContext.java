@@ -1,0 +1,71 @@
+package dev.mcpauth.servlet;
+
+import dev.mcpauth.authorization.AuthorizationEndpoint;
+import dev.mcpauth.authorization.AuthorizationStep;
+import dev.mcpauth.authorization.ConsentRequest;
+import dev.mcpauth.authorization.Decision;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * What an {@link InteractionHandler} works with during one request: the servlet request and
+ * response, where its form posts to, and the two operations on pending authorizations. Not
+ * thread-safe; valid for the request only.
+ */
+public final class InteractionContext {
+  private final HttpServletRequest request;
+  private final HttpServletResponse response;
+  private final String formAction;
+  private final AuthorizationEndpoint endpoint;
+  private final InteractionHandler handler;
+
+  InteractionContext(HttpServletRequest request, HttpServletResponse response, String formAction,
+      AuthorizationEndpoint endpoint, InteractionHandler handler) {
+    this.request = request;
+    this.response = response;
+    this.formAction = formAction;
+    this.endpoint = endpoint;
+    this.handler = handler;
+  }
+
+  public HttpServletRequest request() {
+    return request;
+  }
+
+  public HttpServletResponse response() {
+    return response;
+  }
+
+  /** The path the page's form must POST to. */
+  public String formAction() {
+    return formAction;
+  }
+
+  /** Whether the request came over https, so cookies can be {@code Secure} and {@code __Host-}. */
+  public boolean secure() {
+    return request.isSecure();
+  }
+
+  /** The pending authorization for a handle, while it is pending. */
+  public Optional<ConsentRequest> pending(String handle) {
+    return endpoint.pending(handle);
+  }
+
+  /**
+   * Completes the authorization with the user's decision and writes the answer: a redirect to the
+   * client with a code or {@code access_denied}, or an error page when the handle has lapsed or was
+   * already used.
+   */
+  public void complete(String handle, Decision decision) throws IOException {
+    AuthorizationStep step = endpoint.complete(handle, decision);
+    if (step instanceof AuthorizationStep.Redirect redirect) {
+      ServletIo.write(redirect.toResponse(), response);
+    } else if (step instanceof AuthorizationStep.ErrorPage page) {
+      handler.showError(page.error(), this);
+    } else {
+      throw new IllegalStateException("completing an authorization cannot need another interaction");
+    }
+  }
+}
