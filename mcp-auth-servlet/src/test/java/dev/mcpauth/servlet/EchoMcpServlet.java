@@ -1,0 +1,19 @@
+package dev.mcpauth.servlet;
+
+import dev.mcpauth.token.VerifiedToken;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** Stands in for the MCP servlet: answers with the principal the filter passed on and the body it got. */
+final class EchoMcpServlet extends HttpServlet {
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    VerifiedToken token = (VerifiedToken) request.getAttribute(BearerTokenFilter.VERIFIED_TOKEN);
+    String body = new String(request.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    response.setContentType("text/plain;charset=UTF-8");
+    response.getWriter().write("subject=" + (token == null ? "none" : token.subject()) + "\nbody=" + body);
+  }
+}

@@ -1,0 +1,389 @@
+package dev.mcpauth.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import dev.mcpauth.AuthorizationServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.CookieManager;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The servlet adapters over real HTTP on a real container: every URL clients probe, the bearer
+ * filter's challenges, CORS, the Host/Origin guard, limits, and the consent page. Each container
+ * (Jetty, Tomcat) runs the same contract.
+ */
+abstract class ServletAdapterContract {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String CALLBACK = "http://127.0.0.1:49999/callback";
+
+  private ServletContainer container;
+  private final CookieManager cookies = new CookieManager();
+  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).cookieHandler(cookies).build();
+  String base;
+
+  abstract ServletContainer newContainer();
+
+  /** The issuer's path, e.g. "" or "/tenant". */
+  String issuerPath() {
+    return "";
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    base = "http://localhost:" + port;
+    AuthorizationServer server = AuthorizationServer.builder()
+        .issuer(base + issuerPath())
+        .resource(base + "/mcp")
+        .scopes("mcp:read", "mcp:write")
+        .defaultScopes("mcp:read")
+        .build();
+    McpAuthServlets auth = McpAuthServlets.builder(server)
+        .pages(ConsentPage.withLogin(UserAuthenticator.ofUsers(Map.of("alice", "wonderland"))))
+        .scopePolicy(ScopePolicy.builder().always("mcp:read").tool("write_note", "mcp:write").build())
+        .originGuard(OriginGuard.forResource(base + "/mcp").allowOrigins("http://localhost:6274"))
+        .build();
+    container = newContainer();
+    container.start(port, auth.initializer(), new EchoMcpServlet(), auth.mcpPath());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    container.close();
+  }
+
+  // Discovery documents
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "/.well-known/oauth-authorization-server", "/.well-known/openid-configuration",
+      "/mcp/.well-known/oauth-authorization-server", "/mcp/.well-known/openid-configuration"})
+  void metadataWhenProbedAtEachUrlThenServedWithCors(String path) throws Exception {
+    HttpResponse<String> response = get(path, Map.of("Origin", "http://localhost:6274"));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+    assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+    assertThat(json(response).get("issuer").asText()).isEqualTo(base + issuerPath());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"})
+  void protectedResourceMetadataWhenProbedThenNamesResourceAndIssuer(String path) throws Exception {
+    JsonNode json = json(get(path, Map.of()));
+
+    assertThat(json.get("resource").asText()).isEqualTo(base + "/mcp");
+    assertThat(json.get("authorization_servers").get(0).asText()).isEqualTo(base + issuerPath());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/token", "/register", "/revoke", "/jwks", "/.well-known/oauth-authorization-server"})
+  void preflightWhenBrowserClientAsksThenAllowedWithWwwAuthenticateExposed(String endpoint) throws Exception {
+    String path = endpoint.startsWith("/.well-known") ? endpoint : issuerPath(endpoint);
+    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + path))
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        .header("Origin", "http://localhost:6274").header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type"));
+
+    assertThat(response.statusCode()).isEqualTo(204);
+    assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+    assertThat(response.headers().firstValue("Access-Control-Expose-Headers").orElse("")).contains("WWW-Authenticate");
+  }
+
+  @Test
+  void authorizeEndpointWhenCalledCrossOriginThenNoCorsHeaders() throws Exception {
+    HttpResponse<String> response = get(issuerPath("/authorize") + "?client_id=x", Map.of("Origin", "http://localhost:6274"));
+
+    assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+  }
+
+  // The bearer filter
+
+  @Test
+  void mcpWhenNoTokenThen401WithResourceMetadataAndScope() throws Exception {
+    HttpResponse<String> response = postMcp("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\"}", null, Map.of());
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.headers().firstValue("WWW-Authenticate")).contains(
+        "Bearer resource_metadata=\"" + base + "/.well-known/oauth-protected-resource/mcp\", scope=\"mcp:read\"");
+  }
+
+  @Test
+  void mcpWhenBadTokenThen401InvalidToken() throws Exception {
+    HttpResponse<String> response = postMcp("{}", "not-a-token", Map.of());
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.headers().firstValue("WWW-Authenticate").orElse(""))
+        .contains("resource_metadata=").contains("error=\"invalid_token\"");
+  }
+
+  @Test
+  void mcpWhenTokenValidThenPrincipalAndUntouchedBodyReachServlet() throws Exception {
+    String token = accessToken("mcp:read");
+    String body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\"}}";
+
+    HttpResponse<String> response = postMcp(body, token, Map.of());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("subject=alice\nbody=" + body);
+  }
+
+  @Test
+  void mcpWhenToolNeedsMoreScopeThen403NamingAllNeededScopes() throws Exception {
+    String token = accessToken("mcp:read");
+
+    HttpResponse<String> response = postMcp(
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"write_note\"}}", token, Map.of());
+
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(response.headers().firstValue("WWW-Authenticate").orElse(""))
+        .contains("error=\"insufficient_scope\"").contains("scope=\"mcp:read mcp:write\"")
+        .contains("resource_metadata=\"" + base + "/.well-known/oauth-protected-resource/mcp\"");
+  }
+
+  @Test
+  void mcpWhenBatchContainsToolNeedingMoreScopeThen403() throws Exception {
+    String token = accessToken("mcp:read");
+    String batch = "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"},"
+        + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"write_note\"}}]";
+
+    assertThat(postMcp(batch, token, Map.of()).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void mcpWhenScopeSufficientForToolThenPasses() throws Exception {
+    String token = accessToken("mcp:read mcp:write");
+
+    assertThat(postMcp("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"write_note\"}}",
+        token, Map.of()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void mcpWhenOriginForeignThen403AndWhenAllowedThenCors() throws Exception {
+    String token = accessToken("mcp:read");
+
+    assertThat(postMcp("{}", token, Map.of("Origin", "http://evil.example")).statusCode()).isEqualTo(403);
+    HttpResponse<String> allowed = postMcp("{}", token, Map.of("Origin", "http://localhost:6274"));
+    assertThat(allowed.statusCode()).isEqualTo(200);
+    assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).contains("http://localhost:6274");
+    assertThat(allowed.headers().firstValue("Access-Control-Expose-Headers").orElse("")).contains("WWW-Authenticate");
+  }
+
+  @Test
+  void mcpWhenHostHeaderForeignThen403() throws Exception {
+    URI uri = URI.create(base);
+    try (Socket socket = new Socket("127.0.0.1", uri.getPort())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET /mcp HTTP/1.1\r\nHost: attacker.example:" + uri.getPort() + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+      assertThat(status).contains(" 403");
+    }
+  }
+
+  // Limits and bad input
+
+  @Test
+  void tokenWhenBodyTooLargeThen413() throws Exception {
+    HttpResponse<String> response = post(issuerPath("/token"), "application/x-www-form-urlencoded", "a=" + "x".repeat(70_000));
+
+    assertThat(response.statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void registerWhenWrongContentTypeThen415AndWhenMalformedThenInvalidClientMetadata() throws Exception {
+    assertThat(post(issuerPath("/register"), "text/plain", "{}").statusCode()).isEqualTo(415);
+    HttpResponse<String> malformed = post(issuerPath("/register"), "application/json", "{\"redirect_uris\":[");
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(json(malformed).get("error").asText()).isEqualTo("invalid_client_metadata");
+  }
+
+  @Test
+  void tokenWhenGetThen405() throws Exception {
+    assertThat(get(issuerPath("/token"), Map.of()).statusCode()).isEqualTo(405);
+  }
+
+  // Pages
+
+  @Test
+  void authorizeWhenValidThenConsentPageWithProtectiveHeaders() throws Exception {
+    HttpResponse<String> page = get(authorizeUrl(register(), pkce().challenge(), "mcp:read"), Map.of());
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("frame-ancestors 'none'");
+    assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
+    assertThat(page.headers().firstValue("Cache-Control")).contains("no-store");
+    assertThat(page.headers().firstValue("Set-Cookie").orElse("")).contains("HttpOnly").containsIgnoringCase("SameSite=Lax");
+    assertThat(page.body()).contains("127.0.0.1").contains("mcp:read").contains("your own computer");
+  }
+
+  @Test
+  void authorizeWhenBehindTlsProxyThenHostPrefixedSecureCookie() throws Exception {
+    HttpResponse<String> page = get(authorizeUrl(register(), pkce().challenge(), "mcp:read"),
+        Map.of("X-Forwarded-Proto", "https"));
+
+    assertThat(page.headers().firstValue("Set-Cookie").orElse(""))
+        .startsWith("__Host-mcp-auth-browser=").contains("Secure").contains("Path=/");
+  }
+
+  @Test
+  void authorizeWhenClientUnknownThenErrorPageNotRedirect() throws Exception {
+    HttpResponse<String> page = get(authorizeUrl("no-such-client", pkce().challenge(), "mcp:read"), Map.of());
+
+    assertThat(page.statusCode()).isEqualTo(400);
+    assertThat(page.headers().firstValue("Location")).isEmpty();
+    assertThat(page.body()).contains("Unknown or expired client");
+  }
+
+  @Test
+  void consentWhenFormTokenForgedThen403() throws Exception {
+    HttpResponse<String> page = get(authorizeUrl(register(), pkce().challenge(), "mcp:read"), Map.of());
+    String handle = field(page.body(), "handle");
+
+    HttpResponse<String> forged = post(issuerPath("/authorize/consent"), "application/x-www-form-urlencoded",
+        form(Map.of("handle", handle, "form_token", "forged", "decision", "approve", "username", "alice", "password", "wonderland")));
+
+    assertThat(forged.statusCode()).isEqualTo(403);
+    assertThat(forged.headers().firstValue("Location")).isEmpty();
+  }
+
+  @Test
+  void consentWhenDeniedThenRedirectsWithAccessDenied() throws Exception {
+    URI location = consent(register(), pkce().challenge(), "mcp:read", "deny");
+
+    assertThat(location.toString()).startsWith(CALLBACK + "?").contains("error=access_denied").contains("state=xyz");
+  }
+
+  @Test
+  void consentWhenWrongPasswordThenPageAgainWithError() throws Exception {
+    HttpResponse<String> page = get(authorizeUrl(register(), pkce().challenge(), "mcp:read"), Map.of());
+    HttpResponse<String> again = post(issuerPath("/authorize/consent"), "application/x-www-form-urlencoded", form(Map.of(
+        "handle", field(page.body(), "handle"), "form_token", field(page.body(), "form_token"),
+        "decision", "approve", "username", "alice", "password", "wrong")));
+
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.body()).contains("Wrong user name or password.");
+  }
+
+  // Helpers: a client, a user at the consent page, the token endpoint.
+
+  record Pkce(String verifier, String challenge) {}
+
+  static Pkce pkce() {
+    CodeVerifier verifier = new CodeVerifier();
+    return new Pkce(verifier.getValue(), CodeChallenge.compute(CodeChallengeMethod.S256, verifier).getValue());
+  }
+
+  String issuerPath(String endpoint) {
+    return issuerPath() + endpoint;
+  }
+
+  String register() throws Exception {
+    HttpResponse<String> response = post(issuerPath("/register"), "application/json",
+        "{\"redirect_uris\":[\"" + CALLBACK + "\"],\"token_endpoint_auth_method\":\"none\",\"client_name\":\"Adapter test\"}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return json(response).get("client_id").asText();
+  }
+
+  String authorizeUrl(String clientId, String challenge, String scope) {
+    return issuerPath("/authorize") + "?" + form(Map.of("response_type", "code", "client_id", clientId,
+        "redirect_uri", CALLBACK, "code_challenge", challenge, "code_challenge_method", "S256", "state", "xyz",
+        "scope", scope, "resource", base + "/mcp"));
+  }
+
+  URI consent(String clientId, String challenge, String scope, String decision) throws Exception {
+    HttpResponse<String> page = get(authorizeUrl(clientId, challenge, scope), Map.of());
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    HttpResponse<String> answer = post(issuerPath("/authorize/consent"), "application/x-www-form-urlencoded", form(Map.of(
+        "handle", field(page.body(), "handle"), "form_token", field(page.body(), "form_token"),
+        "decision", decision, "username", "alice", "password", "wonderland")));
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+    return URI.create(answer.headers().firstValue("Location").orElseThrow());
+  }
+
+  String accessToken(String scope) throws Exception {
+    String clientId = register();
+    Pkce pkce = pkce();
+    URI redirect = consent(clientId, pkce.challenge(), scope, "approve");
+    String code = query(redirect).get("code");
+    HttpResponse<String> tokens = post(issuerPath("/token"), "application/x-www-form-urlencoded", form(Map.of(
+        "grant_type", "authorization_code", "code", code, "redirect_uri", CALLBACK, "code_verifier", pkce.verifier(),
+        "client_id", clientId, "resource", base + "/mcp")));
+    assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+    assertThat(tokens.headers().firstValue("Cache-Control")).contains("no-store");
+    return json(tokens).get("access_token").asText();
+  }
+
+  HttpResponse<String> postMcp(String body, String token, Map<String, String> headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/mcp"))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    headers.forEach(request::header);
+    return send(request);
+  }
+
+  HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
+    headers.forEach(request::header);
+    return send(request);
+  }
+
+  HttpResponse<String> post(String path, String contentType, String body) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonNode json(HttpResponse<String> response) throws Exception {
+    return JSON.readTree(response.body());
+  }
+
+  static String form(Map<String, String> values) {
+    return values.entrySet().stream()
+        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
+  }
+
+  static String field(String html, String name) {
+    Matcher matcher = Pattern.compile("name=\"" + name + "\" value=\"([^\"]*)\"").matcher(html);
+    assertThat(matcher.find()).as("field " + name + " in page").isTrue();
+    return matcher.group(1);
+  }
+
+  static Map<String, String> query(URI uri) {
+    return java.util.Arrays.stream(uri.getRawQuery().split("&")).map(pair -> pair.split("=", 2))
+        .collect(Collectors.toMap(p -> p[0], p -> java.net.URLDecoder.decode(p[1], StandardCharsets.UTF_8), (a, b) -> a));
+  }
+}
