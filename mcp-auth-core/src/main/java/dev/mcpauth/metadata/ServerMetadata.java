@@ -43,12 +43,21 @@ public final class ServerMetadata {
 
   public ServerMetadata(Settings settings, Optional<String> resourceName) {
     AuthorizationServerMetadata metadata = authorizationServerMetadata(settings);
-    this.authorizationServer = metadata.toJSONObject().toJSONString();
+    this.authorizationServer = readable(metadata.toJSONObject().toJSONString());
     var openid = metadata.toJSONObject();
     openid.put("subject_types_supported", List.of("public"));
-    this.openidConfiguration = openid.toJSONString();
+    this.openidConfiguration = readable(openid.toJSONString());
     this.protectedResources = settings.resources().stream()
         .collect(Collectors.toUnmodifiableMap(Function.identity(), r -> protectedResource(settings, r, resourceName)));
+  }
+
+  /** The same JSON without json-smart's escaped slashes ({@code "https:\/\/…"}), for people reading it. */
+  private static String readable(String json) {
+    try {
+      return new ObjectMapper().readTree(json).toString();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("Nimbus wrote invalid JSON", e);
+    }
   }
 
   private static AuthorizationServerMetadata authorizationServerMetadata(Settings settings) {

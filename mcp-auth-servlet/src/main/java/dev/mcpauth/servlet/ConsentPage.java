@@ -44,7 +44,7 @@ public final class ConsentPage implements InteractionHandler {
 
   @Override
   public void show(String handle, ConsentRequest request, InteractionContext context) throws IOException {
-    render(handle, request, context, null);
+    render(handle, request, context, null, "");
   }
 
   @Override
@@ -54,7 +54,7 @@ public final class ConsentPage implements InteractionHandler {
     Optional<String> token = single(request, FORM_TOKEN);
     Optional<String> decision = single(request, DECISION);
     if (handle.isEmpty() || token.isEmpty() || decision.isEmpty()) {
-      Pages.error(context.response(), 400, "The form is incomplete. Go back to the application and start again.");
+      Pages.error(context.response(), 400, "The form is incomplete.");
       return;
     }
     if (!binding.verify(request, handle.get(), token.get())) {
@@ -73,7 +73,7 @@ public final class ConsentPage implements InteractionHandler {
             ? Optional.of(singleSubject)
             : users.authenticate(single(request, USERNAME).orElse(""), single(request, PASSWORD).orElse(""));
         if (subject.isEmpty()) {
-          render(handle.get(), pending.get(), context, "Wrong user name or password.");
+          render(handle.get(), pending.get(), context, "Wrong user name or password.", single(request, USERNAME).orElse(""));
           return;
         }
         context.complete(handle.get(), Decision.approve(subject.get(), pending.get().scopes()));
@@ -82,7 +82,7 @@ public final class ConsentPage implements InteractionHandler {
     }
   }
 
-  private void render(String handle, ConsentRequest request, InteractionContext context, String error)
+  private void render(String handle, ConsentRequest request, InteractionContext context, String error, String username)
       throws IOException {
     String browserKey = binding.browserKey(context.request(), context.response());
     String name = Pages.escape(request.clientName());
@@ -111,7 +111,8 @@ public final class ConsentPage implements InteractionHandler {
     hidden(html, FORM_TOKEN, binding.formToken(browserKey, handle));
     if (users != null) {
       html.append("<label for=\"username\">User name</label>")
-          .append("<input type=\"text\" id=\"username\" name=\"username\" autocomplete=\"username\" required>")
+          .append("<input type=\"text\" id=\"username\" name=\"username\" autocomplete=\"username\" required value=\"")
+          .append(Pages.escape(username)).append("\">")
           .append("<label for=\"password\">Password</label>")
           .append("<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>");
     }

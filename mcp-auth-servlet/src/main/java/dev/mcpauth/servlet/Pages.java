@@ -21,8 +21,9 @@ final class Pages {
       p{line-height:1.45}
       .host{font-weight:600;word-break:break-all}
       .warn{background:#fff4e5;border:1px solid #f0b45b;border-radius:8px;padding:.6rem .8rem;font-size:.9rem}
-      .error{background:#fdecea;border:1px solid #e57373;border-radius:8px;padding:.6rem .8rem}
+      .error{background:#fdecea;border:1px solid #e57373;border-radius:8px;padding:.6rem .8rem;font-size:.9rem}
       ul{padding-left:1.2rem} code{background:#f0f1f3;padding:.1rem .3rem;border-radius:4px}
+      button,input{font:inherit}
       label{display:block;margin:.8rem 0 .3rem;font-size:.9rem}
       input[type=text],input[type=password]{width:100%;box-sizing:border-box;padding:.55rem;border:1px solid #c4c7cc;border-radius:6px;font-size:1rem}
       .buttons{display:flex;gap:.8rem;margin-top:1.4rem}
@@ -76,8 +77,9 @@ final class Pages {
   }
 
   static void error(HttpServletResponse response, int status, String description) throws IOException {
+    String sentence = description.endsWith(".") ? description : description + ".";
     write(response, status, "Authorization error",
-        "<h1>This request cannot be completed</h1><p class=\"error\">" + escape(description) + "</p>"
+        "<h1>This request cannot be completed</h1><p class=\"error\">" + escape(sentence) + "</p>"
             + "<p class=\"small\">Go back to the application and start again.</p>");
   }
 }
