@@ -1,8 +1,6 @@
 package dev.mcpauth.metadata;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.ResponseMode;
 import com.nimbusds.oauth2.sdk.ResponseType;
@@ -39,7 +37,7 @@ public final class ServerMetadata {
 
   private final String authorizationServer;
   private final String openidConfiguration;
-  private final Map<String, String> protectedResources;
+  private final Map<String, ProtectedResourceMetadata> protectedResources;
 
   public ServerMetadata(Settings settings, Optional<String> resourceName) {
     AuthorizationServerMetadata metadata = authorizationServerMetadata(settings);
@@ -48,7 +46,7 @@ public final class ServerMetadata {
     openid.put("subject_types_supported", List.of("public"));
     this.openidConfiguration = readable(openid.toJSONString());
     this.protectedResources = settings.resources().stream()
-        .collect(Collectors.toUnmodifiableMap(Function.identity(), r -> protectedResource(settings, r, resourceName)));
+        .collect(Collectors.toUnmodifiableMap(Function.identity(), r -> new ProtectedResourceMetadata(r, settings.issuer(), settings.scopes(), resourceName)));
   }
 
   /** The same JSON without json-smart's escaped slashes ({@code "https:\/\/…"}), for people reading it. */
@@ -92,19 +90,6 @@ public final class ServerMetadata {
     return metadata;
   }
 
-  private static String protectedResource(Settings settings, String resource, Optional<String> name) {
-    ObjectMapper json = new ObjectMapper();
-    ObjectNode document = json.createObjectNode();
-    document.put("resource", resource);
-    document.putArray("authorization_servers").add(settings.issuer());
-    // MCP 2026-07-28: offline_access is the authorization server's business, not listed here.
-    ArrayNode scopes = document.putArray("scopes_supported");
-    settings.scopes().stream().filter(s -> !Settings.OFFLINE_ACCESS.equals(s)).forEach(scopes::add);
-    document.putArray("bearer_methods_supported").add("header");
-    name.ifPresent(value -> document.put("resource_name", value));
-    return document.toString();
-  }
-
   /** RFC 8414 §3: served at {@code /.well-known/oauth-authorization-server[/issuer-path]}. */
   public EndpointResponse authorizationServer() {
     return EndpointResponse.cacheableJson(authorizationServer, MAX_AGE_SECONDS);
@@ -120,10 +105,10 @@ public final class ServerMetadata {
    * /.well-known/oauth-protected-resource[/resource-path]}.
    */
   public EndpointResponse protectedResource(String resource) {
-    String document = protectedResources.get(resource);
+    ProtectedResourceMetadata document = protectedResources.get(resource);
     if (document == null) {
       throw new IllegalArgumentException("not a protected resource of this server: " + resource);
     }
-    return EndpointResponse.cacheableJson(document, MAX_AGE_SECONDS);
+    return document.response();
   }
 }

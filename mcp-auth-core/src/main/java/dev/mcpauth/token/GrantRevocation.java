@@ -11,13 +11,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class GrantRevocation {
   private final Settings settings;
-  private final List<TokenVerifier> verifiers = new CopyOnWriteArrayList<>();
+  private final List<IssuedTokenVerifier> verifiers = new CopyOnWriteArrayList<>();
 
   GrantRevocation(Settings settings) {
     this.settings = settings;
   }
 
-  void register(TokenVerifier verifier) {
+  void register(IssuedTokenVerifier verifier) {
     verifiers.add(verifier);
   }
 
@@ -27,7 +27,7 @@ final class GrantRevocation {
    */
   void revoke(String grantId, String clientId, EventType cause) {
     settings.storage().grants().revoke(grantId);
-    for (TokenVerifier verifier : verifiers) {
+    for (IssuedTokenVerifier verifier : verifiers) {
       verifier.forgetGrant(grantId);
     }
     if (cause != EventType.GRANT_REVOKED) {

@@ -16,10 +16,10 @@ final class TokenLookup {
   record Found(String kind, String clientId, String grantId, String subject, Set<String> scopes,
       String audience, Instant issuedAt, Instant expiresAt) {}
 
-  private final TokenVerifier anyResource;
+  private final IssuedTokenVerifier anyResource;
   private final Settings settings;
 
-  TokenLookup(Settings settings, TokenVerifier anyResource) {
+  TokenLookup(Settings settings, IssuedTokenVerifier anyResource) {
     this.settings = settings;
     this.anyResource = anyResource;
   }

@@ -15,14 +15,14 @@ public final class TokenService {
   private final TokenEndpoint tokenEndpoint;
   private final RevocationEndpoint revocationEndpoint;
   private final IntrospectionEndpoint introspectionEndpoint;
-  private final Map<String, TokenVerifier> verifiers;
+  private final Map<String, IssuedTokenVerifier> verifiers;
 
   public TokenService(Settings settings) {
     GrantRevocation revocation = new GrantRevocation(settings);
     ClientAuthenticator authenticator = new ClientAuthenticator(settings.storage().clients(), settings.clock());
     this.verifiers = settings.resources().stream()
-        .collect(Collectors.toUnmodifiableMap(Function.identity(), resource -> new TokenVerifier(settings, resource)));
-    TokenVerifier anyResource = new TokenVerifier(settings, null);
+        .collect(Collectors.toUnmodifiableMap(Function.identity(), resource -> new IssuedTokenVerifier(settings, resource)));
+    IssuedTokenVerifier anyResource = new IssuedTokenVerifier(settings, null);
     verifiers.values().forEach(revocation::register);
     revocation.register(anyResource);
     TokenLookup lookup = new TokenLookup(settings, anyResource);
@@ -45,7 +45,7 @@ public final class TokenService {
 
   /** The verifier for one configured resource (exactly as configured). */
   public TokenVerifier verifier(String resource) {
-    TokenVerifier verifier = verifiers.get(resource);
+    IssuedTokenVerifier verifier = verifiers.get(resource);
     if (verifier == null) {
       throw new IllegalArgumentException("not a protected resource of this server: " + resource);
     }

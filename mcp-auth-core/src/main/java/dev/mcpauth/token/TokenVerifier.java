@@ -1,162 +1,22 @@
 package dev.mcpauth.token;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.mcpauth.OAuthException;
-import dev.mcpauth.internal.BoundedCache;
-import dev.mcpauth.internal.Scopes;
-import dev.mcpauth.internal.Settings;
-import dev.mcpauth.store.TokenHash;
-import java.text.ParseException;
-import java.time.Instant;
-import java.util.Date;
-import java.util.List;
-import java.util.Optional;
 
 /**
- * Verifies the bearer tokens sent to a protected resource: RFC 9068 access tokens signed by this
- * server. A token passes only if its signature checks against a current key with the key's own
- * algorithm, {@code typ} is {@code at+jwt}, {@code iss} is this issuer, {@code aud} is this resource,
- * it has not expired (allowing the configured skew), and its grant has not been revoked.
+ * Decides whether a bearer token sent to one protected resource is acceptable there (RFC 6750,
+ * RFC 9068, RFC 7662). {@code AuthorizationServer.verifier(resource)} gives one for the tokens this
+ * library issues; {@code ResourceServer.verifier()} one for an external authorization server's.
  *
- * <p>This runs on every MCP request, so a token seen before costs a SHA-256 and a map lookup: results
- * are cached (bounded) until the token expires. Revocations made through this server drop cached
- * entries at once; a grant is also re-read from the store once per revocation check interval, which
- * bounds how long a revocation made by another replica takes to be seen. Thread-safe.
+ * <p>Implementations are thread-safe: one instance serves every request of its resource.
  */
-public final class TokenVerifier {
-  private record Cached(VerifiedToken token, Instant checkedAt) {}
-
-  private final Settings settings;
-  private final String resource;
-  private final BoundedCache<TokenHash, Cached> cache;
-
+@FunctionalInterface
+public interface TokenVerifier {
   /**
-   * @param resource the resource whose tokens to accept, or {@code null} for any resource of this
-   *     server (for introspection and revocation)
+   * @param token the bearer token exactly as sent; never logged or put into an exception
+   * @return what the token says, after every check passed
+   * @throws OAuthException {@code invalid_token} (401) if the token is not acceptable for this
+   *     resource, or {@code temporarily_unavailable} (503) if it cannot be checked right now (the
+   *     issuer or the store is unreachable); descriptions never contain the token
    */
-  TokenVerifier(Settings settings, String resource) {
-    this.settings = settings;
-    this.resource = resource;
-    this.cache = new BoundedCache<>(settings.verificationCacheSize());
-  }
-
-  /** The resource this verifier accepts tokens for, or {@code null} for any of this server's. */
-  public String resource() {
-    return resource;
-  }
-
-  /**
-   * @throws OAuthException {@code invalid_token} (401) if the token is not acceptable here; the
-   *     description never contains the token
-   */
-  public VerifiedToken verify(String token) {
-    if (token == null || token.isEmpty() || token.length() > 8192) {
-      throw OAuthException.invalidToken("The access token is malformed");
-    }
-    TokenHash key = TokenHash.of(token);
-    Instant now = settings.clock().instant();
-    Cached cached = cache.get(key);
-    if (cached != null) {
-      if (!isExpired(cached.token.expiresAt(), now)
-          && now.isBefore(cached.checkedAt.plus(settings.lifetimes().revocationCheckInterval()))) {
-        return cached.token;
-      }
-      cache.remove(key);
-    }
-    VerifiedToken verified = verifyUncached(token, now);
-    cache.put(key, new Cached(verified, now));
-    return verified;
-  }
-
-  /** Drops cached results for a revoked grant. */
-  void forgetGrant(String grantId) {
-    cache.removeIf(cached -> cached.token.grantId().equals(grantId));
-  }
-
-  private VerifiedToken verifyUncached(String token, Instant now) {
-    SignedJWT jwt;
-    JWTClaimsSet claims;
-    try {
-      jwt = SignedJWT.parse(token);
-      claims = jwt.getJWTClaimsSet();
-    } catch (ParseException e) {
-      throw OAuthException.invalidToken("The access token is malformed");
-    }
-    JWSHeader header = jwt.getHeader();
-    if (!AccessTokenSigner.AT_JWT.equals(header.getType())
-        && !new JOSEObjectType("application/at+jwt").equals(header.getType())) {
-      throw OAuthException.invalidToken("The token is not an access token (typ must be at+jwt)");
-    }
-    SigningKey key = settings.keys().verificationKey(header.getKeyID(), now)
-        .orElseThrow(() -> OAuthException.invalidToken("The access token is not signed by a current key"));
-    // The key decides the algorithm; the header merely has to agree (no alg confusion, no "none").
-    if (!key.jwsAlgorithm().equals(header.getAlgorithm()) || !verifySignature(jwt, key)) {
-      throw OAuthException.invalidToken("The access token signature is invalid");
-    }
-    if (!settings.issuer().equals(claims.getIssuer())) {
-      throw OAuthException.invalidToken("The access token was issued by another server");
-    }
-    String audience = audience(claims.getAudience());
-    Instant expiresAt = instant(claims.getExpirationTime());
-    Instant issuedAt = instant(claims.getIssueTime());
-    if (expiresAt == null || issuedAt == null || isExpired(expiresAt, now)) {
-      throw OAuthException.invalidToken("The access token has expired");
-    }
-    if (issuedAt.isAfter(now.plus(settings.lifetimes().clockSkew()))) {
-      throw OAuthException.invalidToken("The access token was issued in the future");
-    }
-    String subject = claims.getSubject();
-    String clientId = stringClaim(claims, AccessTokenSigner.CLIENT_ID);
-    String grantId = stringClaim(claims, AccessTokenSigner.GRANT_ID);
-    String scope = stringClaim(claims, AccessTokenSigner.SCOPE);
-    if (subject == null || clientId == null || grantId == null || claims.getJWTID() == null) {
-      throw OAuthException.invalidToken("The access token lacks required claims");
-    }
-    Optional<Grant> grant = settings.storage().grants().find(grantId);
-    if (grant.isEmpty() || !grant.get().clientId().equals(clientId)) {
-      throw OAuthException.invalidToken("The access token has been revoked");
-    }
-    return new VerifiedToken(subject, clientId, Scopes.parse(scope), audience, claims.getIssuer(),
-        issuedAt, expiresAt, claims.getJWTID(), grantId);
-  }
-
-  private String audience(List<String> audiences) {
-    if (audiences == null || audiences.isEmpty()) {
-      throw OAuthException.invalidToken("The access token has no audience");
-    }
-    for (String candidate : audiences) {
-      if (resource == null ? settings.resources().contains(candidate) : resource.equals(candidate)) {
-        return candidate;
-      }
-    }
-    throw OAuthException.invalidToken("The access token is for another resource");
-  }
-
-  private boolean isExpired(Instant expiresAt, Instant now) {
-    return !now.isBefore(expiresAt.plus(settings.lifetimes().clockSkew()));
-  }
-
-  private static boolean verifySignature(SignedJWT jwt, SigningKey key) {
-    try {
-      return jwt.verify(key.verifier());
-    } catch (JOSEException e) {
-      return false;
-    }
-  }
-
-  private static String stringClaim(JWTClaimsSet claims, String name) {
-    try {
-      return claims.getStringClaim(name);
-    } catch (ParseException e) {
-      throw OAuthException.invalidToken("The access token has a malformed " + name + " claim");
-    }
-  }
-
-  private static Instant instant(Date date) {
-    return date == null ? null : date.toInstant();
-  }
+  VerifiedToken verify(String token);
 }

@@ -2,13 +2,17 @@ package dev.mcpauth.token;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * An access token that {@link TokenVerifier} has checked: signature, type, issuer, audience, expiry
- * and revocation. Only the verifier can make one, so a method that takes a {@code VerifiedToken}
- * cannot be handed an unchecked token. It holds no token value. Immutable and thread-safe.
+ * An access token that a {@link TokenVerifier} has checked: signature or introspection, issuer,
+ * audience, expiry and revocation. Verifiers make them, and the bearer filter hands on only what its
+ * verifier returned, so a tool handler never sees an unchecked token. It holds no token value.
+ * Immutable and thread-safe.
  */
 public final class VerifiedToken {
   private final String subject;
@@ -20,10 +24,16 @@ public final class VerifiedToken {
   private final Instant expiresAt;
   private final String tokenId;
   private final String grantId;
+  private final Map<String, Object> claims;
 
-  VerifiedToken(
+  /**
+   * For {@link TokenVerifier} implementations, once every check has passed.
+   *
+   * @param claims every claim of an external issuer's token (see {@link #claims()}); copied
+   */
+  public VerifiedToken(
       String subject, String clientId, Set<String> scopes, String audience, String issuer,
-      Instant issuedAt, Instant expiresAt, String tokenId, String grantId) {
+      Instant issuedAt, Instant expiresAt, String tokenId, String grantId, Map<String, Object> claims) {
     this.subject = subject;
     this.clientId = clientId;
     this.scopes = Set.copyOf(scopes);
@@ -33,6 +43,7 @@ public final class VerifiedToken {
     this.expiresAt = expiresAt;
     this.tokenId = tokenId;
     this.grantId = grantId;
+    this.claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims));
   }
 
   /** The user the token acts for ({@code sub}). */
@@ -40,11 +51,12 @@ public final class VerifiedToken {
     return subject;
   }
 
-  /** The client the token was issued to ({@code client_id}). */
+  /** The client the token was issued to ({@code client_id}); {@code null} if an external issuer names none. */
   public String clientId() {
     return clientId;
   }
 
+  /** The scopes granted; empty if none. */
   public Set<String> scopes() {
     return scopes;
   }
@@ -54,10 +66,12 @@ public final class VerifiedToken {
     return audience;
   }
 
+  /** The authorization server that issued the token ({@code iss}). */
   public String issuer() {
     return issuer;
   }
 
+  /** {@code iat}; {@code null} if an external issuer sets none. */
   public Instant issuedAt() {
     return issuedAt;
   }
@@ -66,14 +80,24 @@ public final class VerifiedToken {
     return expiresAt;
   }
 
-  /** The token's {@code jti}. */
+  /** The token's {@code jti}; {@code null} if an external issuer sets none. */
   public String tokenId() {
     return tokenId;
   }
 
-  /** The grant the token was issued from. */
+  /** The grant the token was issued from; {@code null} for an external authorization server's token. */
   public String grantId() {
     return grantId;
+  }
+
+  /**
+   * Every claim of an external authorization server's token (the JWT's claims, or the introspection
+   * response), as JSON values ({@code String}, {@code Number}, {@code Boolean}, {@code List}, {@code
+   * Map}), for application-specific ones such as a tenant or e-mail. Empty for tokens this library
+   * issued: their claims are the accessors above. Unmodifiable.
+   */
+  public Map<String, Object> claims() {
+    return claims;
   }
 
   public boolean hasScopes(Collection<String> required) {

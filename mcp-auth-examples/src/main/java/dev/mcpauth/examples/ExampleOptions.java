@@ -12,14 +12,27 @@ import java.util.Map;
  * @param baseUrl the public URL, or {@code null} for {@code http://localhost:PORT}
  * @param users user name to password; empty means the single demo user without login
  * @param allowedOrigins browser origins allowed to call the MCP endpoint besides the server's own
+ * @param authorizationServer the external issuer in resource-server mode, or {@code null} for the
+ *     embedded authorization server
+ * @param introspectionClientId the resource server's client id for introspection, or {@code null}
+ * @param introspectionClientSecret its secret, or {@code null}
+ * @param claimsMapping the name of the issuer's claims mapping ({@code standard} by default)
+ * @param acceptedAudiences further {@code aud} values that mean this resource
  * @param help whether to print the usage and exit
  */
-record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<String> allowedOrigins, boolean help) {
+record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<String> allowedOrigins,
+    String authorizationServer, String introspectionClientId, String introspectionClientSecret, String claimsMapping,
+    List<String> acceptedAudiences, boolean help) {
+  /** Read when {@code --introspection-client-secret} is not given, to keep the secret off the command line. */
+  static final String INTROSPECTION_SECRET_VARIABLE = "MCP_AUTH_INTROSPECTION_CLIENT_SECRET";
+  static final List<String> CLAIMS_MAPPINGS = List.of("standard", "keycloak", "auth0", "entra", "okta");
+
   static final String USAGE = """
       Usage: java -jar mcp-auth-example.jar [options]
 
-      An MCP server (official MCP Java SDK, Streamable HTTP) guarded by mcp-auth's embedded
-      OAuth 2.1 authorization server, with in-memory storage.
+      An MCP server (official MCP Java SDK, Streamable HTTP) guarded by mcp-auth: by default with its
+      embedded OAuth 2.1 authorization server and in-memory storage; with --authorization-server as a
+      resource server for an external one.
 
         --port N                port to listen on (default 8080; 0 picks a free port)
         --base-url URL          the public URL of this server (default http://localhost:PORT)
@@ -27,15 +40,39 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
                                 login and everyone who reaches the consent page is the user "demo"
         --allow-origin ORIGIN   a browser origin allowed to call the MCP endpoint directly, e.g. the
                                 MCP Inspector's http://localhost:6274; repeat for more
+
+      Resource-server mode (users log in at the external authorization server):
+        --authorization-server ISSUER_URL
+                                the external issuer, exactly as its metadata names it; its JWT
+                                access tokens are verified against its JWKS
+        --introspection-client-id ID
+        --introspection-client-secret SECRET
+                                check every token by RFC 7662 introspection (opaque tokens) as this
+                                client; the secret may instead come from the environment variable
+                                MCP_AUTH_INTROSPECTION_CLIENT_SECRET
+        --claims-mapping NAME   how to read the issuer's claims: standard (default), keycloak, auth0,
+                                entra, okta
+        --accept-audience AUD   a further token audience that means this server (Entra puts its
+                                application id there); repeatable
+
         --help                  show this text
       """;
 
   /** @throws IllegalArgumentException saying what is wrong with the arguments */
   static ExampleOptions parse(String... args) {
+    return parse(System.getenv(), args);
+  }
+
+  static ExampleOptions parse(Map<String, String> environment, String... args) {
     int port = 8080;
     String baseUrl = null;
     Map<String, String> users = new LinkedHashMap<>();
     List<String> origins = new ArrayList<>();
+    String authorizationServer = null;
+    String introspectionClientId = null;
+    String introspectionClientSecret = null;
+    String claimsMapping = "standard";
+    List<String> audiences = new ArrayList<>();
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -52,10 +89,43 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
           users.put(user.substring(0, colon), user.substring(colon + 1));
         }
         case "--allow-origin" -> origins.add(value(args, ++i, arg));
+        case "--authorization-server" -> authorizationServer = value(args, ++i, arg);
+        case "--introspection-client-id" -> introspectionClientId = value(args, ++i, arg);
+        case "--introspection-client-secret" -> introspectionClientSecret = value(args, ++i, arg);
+        case "--claims-mapping" -> {
+          claimsMapping = value(args, ++i, arg);
+          if (!CLAIMS_MAPPINGS.contains(claimsMapping)) {
+            throw new IllegalArgumentException("--claims-mapping takes one of " + String.join(", ", CLAIMS_MAPPINGS));
+          }
+        }
+        case "--accept-audience" -> audiences.add(value(args, ++i, arg));
         default -> throw new IllegalArgumentException("unknown option " + arg);
       }
     }
-    return new ExampleOptions(port, baseUrl, Map.copyOf(users), List.copyOf(origins), help);
+    if (introspectionClientId != null && introspectionClientSecret == null) {
+      introspectionClientSecret = environment.get(INTROSPECTION_SECRET_VARIABLE);
+    }
+    if (authorizationServer == null) {
+      if (introspectionClientId != null || introspectionClientSecret != null || !audiences.isEmpty()) {
+        throw new IllegalArgumentException("--introspection-client-id, --introspection-client-secret and"
+            + " --accept-audience need --authorization-server");
+      }
+    } else {
+      if (!users.isEmpty()) {
+        throw new IllegalArgumentException("--user and --authorization-server do not go together: users log in at "
+            + authorizationServer);
+      }
+      if ((introspectionClientId == null) != (introspectionClientSecret == null)) {
+        throw new IllegalArgumentException("introspection needs both --introspection-client-id and"
+            + " --introspection-client-secret (or " + INTROSPECTION_SECRET_VARIABLE + ")");
+      }
+    }
+    return new ExampleOptions(port, baseUrl, Map.copyOf(users), List.copyOf(origins), authorizationServer,
+        introspectionClientId, introspectionClientSecret, claimsMapping, List.copyOf(audiences), help);
+  }
+
+  boolean resourceServerMode() {
+    return authorizationServer != null;
   }
 
   private static String value(String[] args, int index, String option) {
@@ -79,6 +149,7 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
 
   @Override
   public String toString() {
-    return "ExampleOptions[port=" + port + ", baseUrl=" + baseUrl + ", users=" + users.keySet() + "]";
+    return "ExampleOptions[port=" + port + ", baseUrl=" + baseUrl + ", users=" + users.keySet()
+        + ", authorizationServer=" + authorizationServer + ", introspectionClientId=" + introspectionClientId + "]";
   }
 }

@@ -2,6 +2,8 @@ package dev.mcpauth.examples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpauth.AuthorizationServer;
+import dev.mcpauth.resource.ClaimsMapping;
+import dev.mcpauth.resource.ResourceServer;
 import dev.mcpauth.servlet.ConsentPage;
 import dev.mcpauth.servlet.InteractionHandler;
 import dev.mcpauth.servlet.McpAuthContextExtractor;
@@ -17,6 +19,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -26,12 +29,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An MCP server built with the official MCP Java SDK on embedded Jetty 12, guarded by mcp-auth with
- * its embedded authorization server: the example of how the library is used, and a server to point
- * MCP clients at.
+ * its embedded authorization server or, with {@code --authorization-server}, as a resource server for
+ * an external one: the example of how the library is used, and a server to point MCP clients at.
  */
 public final class ExampleServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExampleServer.class);
   static final String DEMO_USER = "demo";
+  private static final String RESOURCE_NAME = "mcp-auth example";
 
   private final Server jetty;
   private final McpSyncServer mcp;
@@ -67,6 +71,14 @@ public final class ExampleServer implements AutoCloseable {
 
   /** Starts the server; it is ready when this returns. */
   static ExampleServer start(ExampleOptions options) throws Exception {
+    return start(options, UnaryOperator.identity());
+  }
+
+  /**
+   * Starts the server, letting a test tune the resource server (shorter refresh intervals) before
+   * it is built; the tuning is ignored in embedded mode.
+   */
+  static ExampleServer start(ExampleOptions options, UnaryOperator<ResourceServer.Builder> tuning) throws Exception {
     Server jetty = new Server();
     ServerConnector connector = new ServerConnector(jetty);
     connector.setPort(options.port());
@@ -83,18 +95,31 @@ public final class ExampleServer implements AutoCloseable {
     String baseUrl = options.baseUrl() != null ? options.baseUrl() : "http://localhost:" + port;
     String resource = baseUrl + "/mcp";
 
-    AuthorizationServer authorizationServer = AuthorizationServer.builder()
-        .issuer(baseUrl)
-        .resource(resource)
-        .resourceName("mcp-auth example")
-        .scopes(ExampleTools.READ, ExampleTools.WRITE)
-        .defaultScopes(ExampleTools.READ)
-        .build();
-    McpAuthServlets auth = McpAuthServlets.builder(authorizationServer)
-        .pages(pages(options))
-        .scopePolicy(ScopePolicy.builder().always(ExampleTools.READ).tool("write_note", ExampleTools.WRITE).build())
-        .originGuard(OriginGuard.forResource(resource).allowOrigins(options.allowedOrigins().toArray(String[]::new)))
-        .build();
+    ScopePolicy scopePolicy = ScopePolicy.builder().always(ExampleTools.READ).tool("write_note", ExampleTools.WRITE).build();
+    OriginGuard originGuard = OriginGuard.forResource(resource).allowOrigins(options.allowedOrigins().toArray(String[]::new));
+    AuthorizationServer authorizationServer = null;
+    McpAuthServlets auth;
+    if (options.resourceServerMode()) {
+      ResourceServer resourceServer = tuning.apply(resourceServer(options, resource)).build();
+      auth = McpAuthServlets.builder(resourceServer).scopePolicy(scopePolicy).originGuard(originGuard).build();
+      if (!resourceServer.discover()) {
+        LOG.warn("The authorization server {} cannot be discovered yet: tokens get 503 until it can; retrying.",
+            resourceServer.issuer());
+      }
+    } else {
+      authorizationServer = AuthorizationServer.builder()
+          .issuer(baseUrl)
+          .resource(resource)
+          .resourceName(RESOURCE_NAME)
+          .scopes(ExampleTools.READ, ExampleTools.WRITE)
+          .defaultScopes(ExampleTools.READ)
+          .build();
+      auth = McpAuthServlets.builder(authorizationServer)
+          .pages(pages(options))
+          .scopePolicy(scopePolicy)
+          .originGuard(originGuard)
+          .build();
+    }
 
     JacksonMcpJsonMapper jsonMapper = new JacksonMcpJsonMapper(new ObjectMapper());
     HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
@@ -117,11 +142,31 @@ public final class ExampleServer implements AutoCloseable {
     context.addServletContainerInitializer(auth.initializer());
     jetty.setHandler(context);
     jetty.start();
-    if (options.users().isEmpty()) {
+    if (!options.resourceServerMode() && options.users().isEmpty()) {
       LOG.warn("No --user given: there is no login, and everyone who reaches the consent page is the user '{}'.",
           DEMO_USER);
     }
     return new ExampleServer(jetty, mcp, authorizationServer, baseUrl);
+  }
+
+  private static ResourceServer.Builder resourceServer(ExampleOptions options, String resource) {
+    ResourceServer.Builder builder = ResourceServer.builder()
+        .issuer(options.authorizationServer())
+        .resource(resource)
+        .resourceName(RESOURCE_NAME)
+        .scopes(ExampleTools.READ, ExampleTools.WRITE)
+        .acceptAudience(options.acceptedAudiences().toArray(String[]::new))
+        .claimsMapping(switch (options.claimsMapping()) {
+          case "keycloak" -> ClaimsMapping.KEYCLOAK;
+          case "auth0" -> ClaimsMapping.AUTH0;
+          case "entra" -> ClaimsMapping.ENTRA;
+          case "okta" -> ClaimsMapping.OKTA;
+          default -> ClaimsMapping.STANDARD;
+        });
+    if (options.introspectionClientId() != null) {
+      builder.introspection(options.introspectionClientId(), options.introspectionClientSecret());
+    }
+    return builder;
   }
 
   private static InteractionHandler pages(ExampleOptions options) {
@@ -156,6 +201,7 @@ public final class ExampleServer implements AutoCloseable {
     return baseUrl;
   }
 
+  /** The embedded authorization server, or {@code null} in resource-server mode. */
   public AuthorizationServer authorizationServer() {
     return authorizationServer;
   }

@@ -50,7 +50,7 @@ class BrowserConsentTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = ExampleServer.start(new ExampleOptions(0, null, Map.of("alice", "wonderland"), List.of(), false));
+    server = ExampleServer.start(ExampleOptions.parse(Map.of(), "--port", "0", "--user", "alice:wonderland"));
     callback = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     callback.createContext("/callback", exchange -> {
       CALLBACK_QUERIES.add(exchange.getRequestURI().getRawQuery());

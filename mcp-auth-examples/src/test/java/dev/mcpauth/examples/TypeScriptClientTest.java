@@ -22,7 +22,7 @@ class TypeScriptClientTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = ExampleServer.start(new ExampleOptions(0, null, Map.of("alice", "wonderland"), List.of(), false));
+    server = ExampleServer.start(ExampleOptions.parse(Map.of(), "--port", "0", "--user", "alice:wonderland"));
   }
 
   @AfterAll

@@ -52,10 +52,10 @@ public final class AuthorizationServerServlet extends HttpServlet {
       case REGISTER -> post(request, response, server.registrationEndpoint()::handle);
       case REVOKE -> post(request, response, server.revocationEndpoint()::handle);
       case INTROSPECT -> post(request, response, server.introspectionEndpoint()::handle);
-      case JWKS -> document(request, response, server.jwks());
-      case AS_METADATA -> document(request, response, server.metadata().authorizationServer());
-      case OPENID_METADATA -> document(request, response, server.metadata().openidConfiguration());
-      case RESOURCE_METADATA -> document(request, response, server.metadata().protectedResource(route.resource()));
+      case JWKS -> Documents.serve(request, response, server.jwks());
+      case AS_METADATA -> Documents.serve(request, response, server.metadata().authorizationServer());
+      case OPENID_METADATA -> Documents.serve(request, response, server.metadata().openidConfiguration());
+      case RESOURCE_METADATA -> Documents.serve(request, response, server.metadata().protectedResource(route.resource()));
     }
   }
 
@@ -127,22 +127,6 @@ public final class AuthorizationServerServlet extends HttpServlet {
       return;
     }
     ServletIo.write(endpoint.apply(ServletIo.toEndpointRequest(request, body)), response);
-  }
-
-  /** A public JSON document: GET (and HEAD), any origin. */
-  private static void document(HttpServletRequest request, HttpServletResponse response, EndpointResponse document)
-      throws IOException {
-    if (Cors.isPreflight(request)) {
-      Cors.answerPreflight(response, "GET, OPTIONS");
-      return;
-    }
-    Cors.allowAnyOrigin(response);
-    if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
-      response.setHeader("Allow", "GET, HEAD, OPTIONS");
-      ServletIo.writeJsonError(response, 405, "invalid_request", "Use GET");
-      return;
-    }
-    ServletIo.write(document, response);
   }
 
   private static String mediaType(HttpServletRequest request) {

@@ -4,6 +4,7 @@ import dev.mcpauth.token.VerifiedToken;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpTransportContextExtractor;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,8 +27,14 @@ public final class McpAuthContextExtractor implements McpTransportContextExtract
     if (!(attribute instanceof VerifiedToken token)) {
       return McpTransportContext.EMPTY;
     }
-    return McpTransportContext.create(Map.of(
-        SUBJECT, token.subject(), CLIENT_ID, token.clientId(), SCOPES, token.scopes(), TOKEN, token));
+    Map<String, Object> values = new HashMap<>();
+    values.put(SUBJECT, token.subject());
+    values.put(SCOPES, token.scopes());
+    values.put(TOKEN, token);
+    if (token.clientId() != null) { // an external issuer may name no client
+      values.put(CLIENT_ID, token.clientId());
+    }
+    return McpTransportContext.create(values);
   }
 
   public static Optional<String> subject(McpTransportContext context) {

@@ -1,19 +1,24 @@
 package dev.mcpauth.servlet;
 
 import dev.mcpauth.AuthorizationServer;
+import dev.mcpauth.resource.ResourceServer;
+import dev.mcpauth.token.TokenVerifier;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * mcp-auth on a servlet container in a few lines: the authorization server's servlet at every path
- * clients probe, and the bearer filter on the MCP endpoint.
+ * mcp-auth on a servlet container in a few lines: the OAuth servlet at every path clients probe,
+ * and the bearer filter on the MCP endpoint. With an embedded {@link AuthorizationServer} the
+ * servlet serves all of it (endpoints, pages, discovery); with a {@link ResourceServer} for an
+ * external authorization server it serves the protected resource metadata only.
  *
  * <pre>{@code
  * McpAuthServlets auth = McpAuthServlets.builder(authorizationServer)
@@ -21,39 +26,63 @@ import java.util.Set;
  *     .scopePolicy(ScopePolicy.builder().always("mcp:read").tool("write_note", "mcp:write").build())
  *     .build();
  * auth.install(servletContext);   // from a ServletContainerInitializer, or use auth.initializer()
+ *
+ * McpAuthServlets resourceOnly = McpAuthServlets.builder(resourceServer)
+ *     .scopePolicy(ScopePolicy.require("mcp:read"))
+ *     .build();
  * }</pre>
  *
  * The context must be the root context: discovery documents live at the host's root. Immutable and
  * thread-safe.
  */
 public final class McpAuthServlets {
-  private final AuthorizationServerServlet authorizationServlet;
+  private final HttpServlet authorizationServlet;
+  private final Set<String> authorizationPaths;
   private final BearerTokenFilter bearerFilter;
   private final String mcpPath;
   private final String resourceMetadataUrl;
 
   private McpAuthServlets(Builder builder) {
-    this.authorizationServlet = new AuthorizationServerServlet(builder.server, builder.pages);
+    if (builder.server != null) {
+      AuthorizationServerServlet servlet = new AuthorizationServerServlet(builder.server, builder.pages);
+      this.authorizationServlet = servlet;
+      this.authorizationPaths = servlet.paths();
+    } else {
+      ProtectedResourceServlet servlet = new ProtectedResourceServlet(builder.resourceServer);
+      this.authorizationServlet = servlet;
+      this.authorizationPaths = servlet.paths();
+    }
     URI resource = URI.create(builder.resource);
     this.mcpPath = Routes.path(resource).isEmpty() ? "/" : Routes.path(resource);
     this.resourceMetadataUrl = resource.getScheme() + "://" + resource.getRawAuthority()
         + "/.well-known/oauth-protected-resource" + Routes.path(resource);
     OriginGuard guard = builder.originGuard != null ? builder.originGuard : OriginGuard.forResource(builder.resource);
-    this.bearerFilter = new BearerTokenFilter(
-        builder.server.verifier(builder.resource), resourceMetadataUrl, builder.scopePolicy, guard);
+    TokenVerifier verifier = builder.server != null
+        ? builder.server.verifier(builder.resource) : builder.resourceServer.verifier();
+    this.bearerFilter = new BearerTokenFilter(verifier, resourceMetadataUrl, builder.scopePolicy, guard);
   }
 
+  /** The embedded mode: {@code server} issues the tokens and serves every OAuth endpoint. */
   public static Builder builder(AuthorizationServer server) {
-    return new Builder(server);
+    return new Builder(Objects.requireNonNull(server, "server"), null);
   }
 
-  public AuthorizationServerServlet authorizationServlet() {
+  /** The resource-server mode: tokens come from the external authorization server {@code server} names. */
+  public static Builder builder(ResourceServer server) {
+    return new Builder(null, Objects.requireNonNull(server, "server"));
+  }
+
+  /**
+   * The OAuth servlet: an {@link AuthorizationServerServlet} in embedded mode, a {@link
+   * ProtectedResourceServlet} in resource-server mode.
+   */
+  public HttpServlet authorizationServlet() {
     return authorizationServlet;
   }
 
   /** The paths to map {@link #authorizationServlet()} at. */
   public Set<String> authorizationPaths() {
-    return authorizationServlet.paths();
+    return authorizationPaths;
   }
 
   public BearerTokenFilter bearerFilter() {
@@ -91,25 +120,31 @@ public final class McpAuthServlets {
   /** Not thread-safe; build once. */
   public static final class Builder {
     private final AuthorizationServer server;
+    private final ResourceServer resourceServer;
     private String resource;
     private InteractionHandler pages;
     private ScopePolicy scopePolicy = ScopePolicy.require();
     private OriginGuard originGuard;
 
-    private Builder(AuthorizationServer server) {
-      this.server = Objects.requireNonNull(server, "server");
-      this.resource = server.resources().get(0);
+    private Builder(AuthorizationServer server, ResourceServer resourceServer) {
+      this.server = server;
+      this.resourceServer = resourceServer;
+      this.resource = server != null ? server.resources().get(0) : resourceServer.resource();
     }
 
-    /** The protected resource whose MCP endpoint the filter guards. Default: the first one. */
+    /**
+     * The protected resource whose MCP endpoint the filter guards. Default: the authorization
+     * server's first one, or the resource server's.
+     */
     public Builder resource(String resource) {
       this.resource = resource;
       return this;
     }
 
     /**
-     * The login and consent pages. Required, so that who may approve is a decision: {@link
-     * ConsentPage#withLogin} or {@link ConsentPage#singleUserWithoutLogin}, or your own handler.
+     * The login and consent pages. Required in embedded mode, so that who may approve is a
+     * decision: {@link ConsentPage#withLogin} or {@link ConsentPage#singleUserWithoutLogin}, or your
+     * own handler. A resource server has none: its users log in at the external server.
      */
     public Builder pages(InteractionHandler pages) {
       this.pages = pages;
@@ -130,6 +165,17 @@ public final class McpAuthServlets {
 
     /** @throws IllegalStateException naming what is missing */
     public McpAuthServlets build() {
+      if (resourceServer != null) {
+        if (pages != null) {
+          throw new IllegalStateException("Invalid mcp-auth configuration: a resource server has no login or consent"
+              + " pages; its users log in at " + resourceServer.issuer());
+        }
+        if (!resourceServer.resource().equals(resource)) {
+          throw new IllegalStateException("Invalid mcp-auth configuration: " + resource + " is not the resource server's"
+              + " resource " + resourceServer.resource());
+        }
+        return new McpAuthServlets(this);
+      }
       if (pages == null) {
         throw new IllegalStateException("Invalid mcp-auth configuration: choose the login and consent pages, e.g."
             + " pages(ConsentPage.withLogin(UserAuthenticator.ofUsers(...)))");

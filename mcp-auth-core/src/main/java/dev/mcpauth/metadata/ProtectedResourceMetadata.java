@@ -1,0 +1,43 @@
+package dev.mcpauth.metadata;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.http.EndpointResponse;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * An RFC 9728 §3 protected resource metadata document, served at {@code
+ * /.well-known/oauth-protected-resource[/resource-path]}, for a resource guarded by this library's
+ * own authorization server or by an external one. Immutable and thread-safe.
+ */
+public final class ProtectedResourceMetadata {
+  private static final String OFFLINE_ACCESS = "offline_access";
+
+  private final String json;
+
+  /**
+   * @param resource the resource's canonical URI
+   * @param authorizationServer the issuer whose tokens the resource accepts
+   * @param scopes scopes the resource understands; {@code offline_access} is left out (MCP 2026-07-28:
+   *     it is the authorization server's business)
+   * @param name a human-readable {@code resource_name}, if any
+   */
+  public ProtectedResourceMetadata(String resource, String authorizationServer, Collection<String> scopes,
+      Optional<String> name) {
+    ObjectNode document = new ObjectMapper().createObjectNode();
+    document.put("resource", resource);
+    document.putArray("authorization_servers").add(authorizationServer);
+    ArrayNode supported = document.putArray("scopes_supported");
+    scopes.stream().filter(s -> !OFFLINE_ACCESS.equals(s)).forEach(supported::add);
+    document.putArray("bearer_methods_supported").add("header");
+    name.ifPresent(value -> document.put("resource_name", value));
+    this.json = document.toString();
+  }
+
+  /** The document as a cacheable JSON response. */
+  public EndpointResponse response() {
+    return EndpointResponse.cacheableJson(json, ServerMetadata.MAX_AGE_SECONDS);
+  }
+}

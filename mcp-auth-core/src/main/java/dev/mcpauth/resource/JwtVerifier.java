@@ -1,0 +1,187 @@
+package dev.mcpauth.resource;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.mcpauth.ErrorCode;
+import dev.mcpauth.OAuthException;
+import dev.mcpauth.internal.BoundedCache;
+import dev.mcpauth.store.TokenHash;
+import dev.mcpauth.token.TokenVerifier;
+import dev.mcpauth.token.VerifiedToken;
+import java.net.MalformedURLException;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Verifies JWT access tokens of an external authorization server against its JWKS (RFC 7515, RFC
+ * 7517, RFC 9068 where the issuer follows it).
+ *
+ * <ul>
+ *   <li>Keys come from the issuer's {@code jwks_uri} through Nimbus's JWK source: cached, fetched
+ *       again when a token names a key the cache lacks, at most twice per refresh interval (so
+ *       garbage tokens cannot hammer the issuer), with connect and read timeouts, and kept through
+ *       an outage of the issuer for the configured tolerance.
+ *   <li>Only asymmetric algorithms are accepted (RS, PS, ES and, with Tink present, EdDSA): {@code
+ *       alg: none} and HMAC signed with a public key are refused.
+ *   <li>{@code typ}, if present, is {@code JWT} or {@code at+jwt}; {@code iss} is the configured
+ *       issuer; {@code aud} (a string or an array) names an accepted audience; {@code exp} is
+ *       required and in the future, {@code nbf} in the past, within the clock skew.
+ *   <li>A token that passed is remembered (by SHA-256) until it expires, or at most one JWKS cache
+ *       lifetime, so a repeated token costs a hash and a map lookup.
+ * </ul>
+ *
+ * <p>The issuer unreachable while a key must be fetched gives {@code temporarily_unavailable}, never
+ * an accepted unchecked token. Thread-safe.
+ */
+final class JwtVerifier implements TokenVerifier {
+  private record Cached(VerifiedToken token, Instant trustedUntil) {}
+
+  private final ResourceServer.Config config;
+  private final DiscoveredIssuer issuer;
+  private final AtomicReference<DefaultJWTProcessor<SecurityContext>> processor = new AtomicReference<>();
+  private final BoundedCache<TokenHash, Cached> cache;
+
+  JwtVerifier(ResourceServer.Config config, DiscoveredIssuer issuer) {
+    this.config = config;
+    this.issuer = issuer;
+    this.cache = new BoundedCache<>(config.verificationCacheSize());
+  }
+
+  @Override
+  public VerifiedToken verify(String token) {
+    if (token == null || token.isEmpty() || token.length() > ResourceServer.MAX_TOKEN_LENGTH) {
+      throw OAuthException.invalidToken("The access token is malformed");
+    }
+    TokenHash key = TokenHash.of(token);
+    Instant now = config.clock().instant();
+    Cached cached = cache.get(key);
+    if (cached != null) {
+      if (now.isBefore(cached.trustedUntil)) {
+        return cached.token;
+      }
+      cache.remove(key);
+    }
+    JWTClaimsSet claims = process(token);
+    VerifiedToken verified = Tokens.verified(config, claims.toJSONObject(), claims.getIssuer(),
+        instant(claims.getIssueTime()), instant(claims.getExpirationTime()), claims.getJWTID(), claims.getAudience());
+    Instant trustedUntil = verified.expiresAt().plus(config.clockSkew());
+    Instant keysRefreshed = now.plus(config.jwksCacheLifetime());
+    cache.put(key, new Cached(verified, trustedUntil.isBefore(keysRefreshed) ? trustedUntil : keysRefreshed));
+    return verified;
+  }
+
+  private JWTClaimsSet process(String token) {
+    try {
+      return processor().process(token, null);
+    } catch (KeySourceException e) {
+      throw new OAuthException(ErrorCode.TEMPORARILY_UNAVAILABLE, "The authorization server's keys cannot be fetched",
+          e.getClass().getSimpleName());
+    } catch (BadJWTException e) {
+      throw OAuthException.invalidToken(e.getMessage()); // our own claim checks: messages below, never the token
+    } catch (ParseException | BadJOSEException | JOSEException e) {
+      throw OAuthException.invalidToken("The access token is malformed or its signature is invalid");
+    }
+  }
+
+  /** Built once the issuer's metadata is known, which may be long after start-up. */
+  private DefaultJWTProcessor<SecurityContext> processor() {
+    DefaultJWTProcessor<SecurityContext> known = processor.get();
+    if (known != null) {
+      return known;
+    }
+    IssuerDiscovery.IssuerMetadata metadata = issuer.get();
+    if (metadata.jwksUri() == null) {
+      throw new OAuthException(ErrorCode.TEMPORARILY_UNAVAILABLE, "The authorization server publishes no keys",
+          "its metadata has no jwks_uri: configure introspection instead");
+    }
+    processor.compareAndSet(null, newProcessor(metadata));
+    return processor.get();
+  }
+
+  private DefaultJWTProcessor<SecurityContext> newProcessor(IssuerDiscovery.IssuerMetadata metadata) {
+    JWKSource<SecurityContext> keys;
+    try {
+      keys = JWKSourceBuilder.<SecurityContext>create(metadata.jwksUri().toURL(), new DefaultResourceRetriever(
+              (int) config.connectTimeout().toMillis(), (int) config.readTimeout().toMillis(), ResourceServer.MAX_JWKS_BYTES))
+          .cache(config.jwksCacheLifetime().toMillis(), config.readTimeout().toMillis() + config.connectTimeout().toMillis())
+          .refreshAheadCache(false)
+          .rateLimited(config.jwksRefreshMinInterval().toMillis())
+          .retrying(false)
+          .outageTolerant(config.jwksOutageTolerance().toMillis())
+          .build();
+    } catch (MalformedURLException | IllegalArgumentException e) {
+      throw new OAuthException(ErrorCode.TEMPORARILY_UNAVAILABLE, "The authorization server's jwks_uri is unusable");
+    }
+    DefaultJWTProcessor<SecurityContext> jwt = new DefaultJWTProcessor<>();
+    jwt.setJWSKeySelector(new JWSVerificationKeySelector<>(config.algorithms(), keys));
+    jwt.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(
+        JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
+    jwt.setJWTClaimsSetVerifier((claims, context) -> checkClaims(claims));
+    return jwt;
+  }
+
+  /** Issuer, audience and times, against this server's configuration and clock. */
+  private void checkClaims(JWTClaimsSet claims) throws BadJWTException {
+    if (!config.issuer().equals(claims.getIssuer())) {
+      throw new BadJWTException("The access token was issued by another server");
+    }
+    if (Tokens.acceptedAudience(config, claims.getAudience()).isEmpty()) {
+      throw new BadJWTException("The access token is for another resource");
+    }
+    Instant now = config.clock().instant();
+    Instant expiresAt = instant(claims.getExpirationTime());
+    if (expiresAt == null) {
+      throw new BadJWTException("The access token has no expiry");
+    }
+    if (!now.isBefore(expiresAt.plus(config.clockSkew()))) {
+      throw new BadJWTException("The access token has expired");
+    }
+    Instant notBefore = instant(claims.getNotBeforeTime());
+    if (notBefore != null && now.plus(config.clockSkew()).isBefore(notBefore)) {
+      throw new BadJWTException("The access token is not valid yet");
+    }
+  }
+
+  static Set<JWSAlgorithm> supportedAlgorithms() {
+    Set<JWSAlgorithm> algorithms = new java.util.LinkedHashSet<>(List.of(
+        JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
+        JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
+        JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512));
+    if (tinkPresent()) {
+      // Nimbus verifies Ed25519 through Tink, an optional dependency.
+      algorithms.add(JWSAlgorithm.EdDSA);
+      algorithms.add(JWSAlgorithm.Ed25519);
+    }
+    return Set.copyOf(algorithms);
+  }
+
+  private static boolean tinkPresent() {
+    try {
+      Class.forName("com.google.crypto.tink.subtle.Ed25519Verify", false, JwtVerifier.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  private static Instant instant(Date date) {
+    return Optional.ofNullable(date).map(Date::toInstant).orElse(null);
+  }
+}
