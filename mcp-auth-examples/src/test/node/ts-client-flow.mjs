@@ -1,18 +1,21 @@
 // Drives the example server with the official MCP TypeScript SDK client through the whole OAuth
 // flow: 401 -> protected resource metadata -> AS metadata -> registration -> authorize -> token ->
 // tools/list, tools/call whoami -> refresh -> 403 step-up and re-authorization with the extra scope.
-// Usage: node ts-client-flow.mjs MCP_URL USERNAME PASSWORD
+// Usage: node ts-client-flow.mjs MCP_URL USERNAME PASSWORD [OPTIONS_JSON]
+//   OPTIONS_JSON (for an external authorization server): {"clientId": a pre-registered client, used
+//   instead of dynamic registration; "login": "mock-oauth2-server" to sign in on that server's form}
 // Prints one JSON line with what happened; exits 0 only if every step behaved.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { consent } from './consent-driver.mjs';
 
-const [mcpUrl, username, password] = process.argv.slice(2);
+const [mcpUrl, username, password, optionsJson] = process.argv.slice(2);
+const options = JSON.parse(optionsJson ?? '{}');
 const redirectUrl = 'http://127.0.0.1:53682/callback';
 const http = [];
 const report = { steps: [], http };
-const store = {};
+const store = options.clientId ? { client: { client_id: options.clientId } } : {};
 
 const provider = {
   get redirectUrl() { return redirectUrl; },
@@ -57,11 +60,33 @@ function connectOnce() {
   return { transport, client, connected: client.connect(transport) };
 }
 
+// The user signs in: on this library's consent page, or on mock-oauth2-server's login form, where
+// the user names the claims the identity provider vouches for (here: the scopes the client asked for).
+async function signIn(url) {
+  const log = (m, u, s) => http.push({ method: m, path: new URL(u).pathname, status: s });
+  if (options.login !== 'mock-oauth2-server') return consent(url, { username, password, log });
+  // It accepts OpenID authentication requests only; Keycloak, Entra and the others do not need this.
+  const asOpenId = new URL(url);
+  asOpenId.searchParams.set('scope', `openid ${url.searchParams.get('scope') ?? ''}`.trim());
+  const page = await fetch(asOpenId);
+  log('GET', asOpenId.href, page.status);
+  if (page.status !== 200 || !(await page.text()).includes('name="username"')) throw new Error(`no login form: ${page.status}`);
+  const answer = await fetch(asOpenId, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username, claims: JSON.stringify({ scope: url.searchParams.get('scope') }) }),
+  });
+  log('POST', asOpenId.href, answer.status);
+  if (answer.status !== 302) throw new Error(`login answered ${answer.status}`);
+  return new URL(answer.headers.get('location'));
+}
+
 async function authorizeInBrowser(step) {
   const url = new URL(store.authorizationUrl);
-  const redirect = await consent(url, { username, password, log: (m, u, s) => http.push({ method: m, path: new URL(u).pathname, status: s }) });
+  const redirect = await signIn(url);
   if (redirect.searchParams.get('state') !== url.searchParams.get('state')) throw new Error('state not echoed');
-  if (!redirect.searchParams.get('iss')) throw new Error('no iss in the authorization response');
+  if (!options.login && !redirect.searchParams.get('iss')) throw new Error('no iss in the authorization response');
   report.steps.push({ step, scope: url.searchParams.get('scope'), resource: url.searchParams.get('resource'),
     iss: redirect.searchParams.get('iss'), codeReceived: !!redirect.searchParams.get('code') });
   return redirect.searchParams.get('code');

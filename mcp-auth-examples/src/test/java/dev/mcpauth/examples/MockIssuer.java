@@ -24,9 +24,10 @@ import java.util.stream.Collectors;
 /**
  * A real OAuth 2.0 / OpenID Connect server in its own JVM: {@code no.nav.security:mock-oauth2-server}
  * from Maven Central, started from the test classpath. It signs JWT access tokens with its own key
- * (RS256 or ES256), publishes discovery, JWKS and introspection, and shapes tokens by client id:
- * {@code other-audience} gets a token for another resource, {@code expired} one that expired an
- * hour ago; any other client gets one for {@code audience} with the requested scope.
+ * (RS256 or ES256), publishes discovery, JWKS and introspection, has a login form at its
+ * authorization endpoint (the user names the claims vouched for), and shapes tokens by client id:
+ * {@code other-audience} gets a token for another resource; any other client gets one for {@code
+ * audience} with the requested scope.
  */
 final class MockIssuer implements AutoCloseable {
   static final String ISSUER_ID = "issuer1";
@@ -112,29 +113,29 @@ final class MockIssuer implements AutoCloseable {
 
   private String config(String algorithm) {
     ObjectNode root = JSON.createObjectNode();
-    root.put("interactiveLogin", false);
+    root.put("interactiveLogin", true); // a login form at /authorize; client credentials need none
     root.putObject("tokenProvider").putObject("keyProvider").put("algorithm", algorithm);
     ObjectNode callback = root.putArray("tokenCallbacks").addObject();
     callback.put("issuerId", ISSUER_ID);
     callback.put("tokenExpiry", 300);
     ArrayNode mappings = callback.putArray("requestMappings");
-    mapping(mappings, "other-audience", "https://other.example/mcp", null);
-    mapping(mappings, "expired", audience, -3600);
-    mapping(mappings, "*", audience, null);
+    mapping(mappings, "client_id", "other-audience", "https://other.example/mcp");
+    mapping(mappings, "grant_type", "client_credentials", audience);
+    // Authorization code and refresh: subject and scope come from what the user entered at login.
+    mapping(mappings, "grant_type", "*", audience).remove(List.of("sub", "scope"));
     return root.toString();
   }
 
-  private static void mapping(ArrayNode mappings, String clientId, String audience, Integer expiry) {
+  /** Claims for token requests whose {@code param} matches {@code value}; the first match wins. */
+  private static ObjectNode mapping(ArrayNode mappings, String param, String value, String audience) {
     ObjectNode mapping = mappings.addObject();
-    mapping.put("requestParam", "client_id");
-    mapping.put("match", clientId);
-    if (expiry != null) {
-      mapping.put("tokenExpiry", expiry);
-    }
+    mapping.put("requestParam", param);
+    mapping.put("match", value);
     ObjectNode claims = mapping.putObject("claims");
     claims.put("sub", "alice");
     claims.putArray("aud").add(audience);
     claims.put("azp", "${clientId}");
     claims.put("scope", "${scope}");
+    return claims;
   }
 }

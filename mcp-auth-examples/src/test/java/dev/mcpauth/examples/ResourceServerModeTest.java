@@ -132,6 +132,47 @@ class ResourceServerModeTest {
 
   @Test
   @Order(6)
+  void officialTypeScriptClientWhenConnectingThenCompletesTheFlowThroughTheExternalAuthorizationServer() throws Exception {
+    // A client registered at the identity provider beforehand (it has no dynamic registration); the
+    // user signs in on its login form.
+    NodeProcess.Result result = NodeProcess.node(180, "ts-client-flow.mjs", jwt.mcpEndpoint().toString(), "alice", "",
+        "{\"clientId\":\"mcp-e2e-client\",\"login\":\"mock-oauth2-server\"}");
+    JsonNode report = JSON.readTree(result.lastLine());
+    assertThat(report.path("ok").asBoolean()).as(result.stdout() + result.stderr()).isTrue();
+
+    List<String> exchanges = new ArrayList<>();
+    report.get("http").forEach(h -> exchanges.add(h.get("method").asText() + " " + h.get("path").asText() + " " + h.get("status").asInt()));
+    String issuerPath = "/" + MockIssuer.ISSUER_ID;
+    assertThat(exchanges).containsSubsequence(
+        "POST /mcp 401",
+        "GET /.well-known/oauth-protected-resource/mcp 200",
+        "GET " + issuerPath + "/authorize 200",
+        "POST " + issuerPath + "/authorize 302",
+        "POST " + issuerPath + "/token 200",
+        "POST /mcp 200");
+    assertThat(exchanges).noneMatch(e -> e.contains("/register"));
+    JsonNode steps = report.get("steps");
+    assertThat(step(steps, "authorize").get("resource").asText()).isEqualTo(jwt.mcpEndpoint().toString());
+    assertThat(step(steps, "tools/list").get("tools")).extracting(JsonNode::asText).containsExactly("whoami", "write_note");
+    assertThat(step(steps, "whoami").get("subject").asText()).isEqualTo("alice");
+    assertThat(step(steps, "whoami").get("client_id").asText()).isEqualTo("mcp-e2e-client");
+    assertThat(step(steps, "refresh").get("subject").asText()).as("refreshed at the issuer after a 401").isEqualTo("alice");
+    assertThat(exchanges).contains("POST /mcp 403");
+    assertThat(step(steps, "step-up").get("scope").asText()).isEqualTo("mcp:read mcp:write");
+    assertThat(step(steps, "write_note").get("text").asText()).isEqualTo("Saved a note for alice: hello");
+  }
+
+  private static JsonNode step(JsonNode steps, String name) {
+    for (JsonNode step : steps) {
+      if (step.get("step").asText().equals(name)) {
+        return step;
+      }
+    }
+    throw new AssertionError("no step " + name + " in " + steps);
+  }
+
+  @Test
+  @Order(7)
   void introspectionModeWhenIssuerVouchesThenAcceptedAndInactiveOrForeignRefused() throws Exception {
     introspecting = server(freePort(), QUICK, "--introspection-client-id", "mcp-resource",
         "--introspection-client-secret", "resource-secret", "--accept-audience", jwt.mcpEndpoint().toString());
@@ -154,7 +195,7 @@ class ResourceServerModeTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void issuerDownThenUncheckableTokensGet503AndServerRecoversOnceItIsBackWithRotatedKey() throws Exception {
     String rsaToken = issuer.token("claude", "mcp:read");
     String neverPresented = issuer.token("claude", "mcp:read");
