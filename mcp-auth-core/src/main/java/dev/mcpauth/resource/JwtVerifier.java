@@ -24,7 +24,6 @@ import java.net.MalformedURLException;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,8 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       again when a token names a key the cache lacks, at most twice per refresh interval (so
  *       garbage tokens cannot hammer the issuer), with connect and read timeouts, and kept through
  *       an outage of the issuer for the configured tolerance.
- *   <li>Only asymmetric algorithms are accepted (RS, PS, ES and, with Tink present, EdDSA): {@code
- *       alg: none} and HMAC signed with a public key are refused.
+ *   <li>Only RSA and ECDSA algorithms are accepted (RS, PS, ES with 256, 384 or 512 bits): {@code
+ *       alg: none}, HMAC signed with a public key, and EdDSA are refused.
  *   <li>{@code typ}, if present, is {@code JWT} or {@code at+jwt}; {@code iss} is the configured
  *       issuer; {@code aud} (a string or an array) names an accepted audience; {@code exp} is
  *       required and in the future, {@code nbf} in the past, within the clock skew.
@@ -159,26 +158,15 @@ final class JwtVerifier implements TokenVerifier {
     }
   }
 
+  /**
+   * The RSA and ECDSA algorithms. Not EdDSA: Nimbus's JWKS key selector turns keys into Java keys,
+   * which it does not do for Ed25519 (OKP) keys, so such tokens are refused as unverifiable.
+   */
   static Set<JWSAlgorithm> supportedAlgorithms() {
-    Set<JWSAlgorithm> algorithms = new java.util.LinkedHashSet<>(List.of(
+    return Set.of(
         JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
         JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
-        JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512));
-    if (tinkPresent()) {
-      // Nimbus verifies Ed25519 through Tink, an optional dependency.
-      algorithms.add(JWSAlgorithm.EdDSA);
-      algorithms.add(JWSAlgorithm.Ed25519);
-    }
-    return Set.copyOf(algorithms);
-  }
-
-  private static boolean tinkPresent() {
-    try {
-      Class.forName("com.google.crypto.tink.subtle.Ed25519Verify", false, JwtVerifier.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
+        JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
   }
 
   private static Instant instant(Date date) {
