@@ -13,8 +13,6 @@ import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
-import dev.mcpauth.internal.BoundedCache;
-import dev.mcpauth.store.TokenHash;
 import dev.mcpauth.token.TokenVerifier;
 import dev.mcpauth.token.VerifiedToken;
 import java.io.IOException;
@@ -39,41 +37,31 @@ import org.slf4j.LoggerFactory;
 final class IntrospectionVerifier implements TokenVerifier {
   private static final Logger LOG = LoggerFactory.getLogger(IntrospectionVerifier.class);
 
-  private record Cached(VerifiedToken token, Instant trustedUntil) {}
-
   private final ResourceServer.Config config;
   private final DiscoveredIssuer issuer;
   private final ClientSecretBasic credentials;
-  private final BoundedCache<TokenHash, Cached> cache;
+  private final TrustedTokens trusted;
 
   IntrospectionVerifier(ResourceServer.Config config, DiscoveredIssuer issuer, String clientId, String clientSecret) {
     this.config = config;
     this.issuer = issuer;
     this.credentials = new ClientSecretBasic(new ClientID(clientId), new Secret(clientSecret));
-    this.cache = new BoundedCache<>(config.verificationCacheSize());
+    this.trusted = new TrustedTokens(config.verificationCacheSize(), config.clock());
   }
 
   @Override
   public VerifiedToken verify(String token) {
-    if (token == null || token.isEmpty() || token.length() > ResourceServer.MAX_TOKEN_LENGTH) {
-      throw OAuthException.invalidToken("The access token is malformed");
-    }
-    TokenHash key = TokenHash.of(token);
-    Instant now = config.clock().instant();
-    Cached cached = cache.get(key);
-    if (cached != null) {
-      if (now.isBefore(cached.trustedUntil)) {
-        return cached.token;
-      }
-      cache.remove(key);
-    }
+    return trusted.verify(token, this::check);
+  }
+
+  /** Trusted for the cache lifetime, never past the token's {@code exp}. */
+  private TrustedTokens.Trusted check(String token, Instant now) {
     VerifiedToken verified = check(introspect(token), now);
-    Instant trustedUntil = now.plus(config.introspectionCacheLifetime());
-    if (verified.expiresAt() != null && verified.expiresAt().isBefore(trustedUntil)) {
-      trustedUntil = verified.expiresAt();
+    Instant until = now.plus(config.introspectionCacheLifetime());
+    if (verified.expiresAt() != null && verified.expiresAt().isBefore(until)) {
+      until = verified.expiresAt();
     }
-    cache.put(key, new Cached(verified, trustedUntil));
-    return verified;
+    return new TrustedTokens.Trusted(verified, until);
   }
 
   private TokenIntrospectionSuccessResponse introspect(String token) {

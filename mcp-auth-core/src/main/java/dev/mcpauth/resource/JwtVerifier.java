@@ -16,8 +16,6 @@ import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
-import dev.mcpauth.internal.BoundedCache;
-import dev.mcpauth.store.TokenHash;
 import dev.mcpauth.token.TokenVerifier;
 import dev.mcpauth.token.VerifiedToken;
 import java.net.MalformedURLException;
@@ -50,40 +48,30 @@ import java.util.concurrent.atomic.AtomicReference;
  * an accepted unchecked token. Thread-safe.
  */
 final class JwtVerifier implements TokenVerifier {
-  private record Cached(VerifiedToken token, Instant trustedUntil) {}
-
   private final ResourceServer.Config config;
   private final DiscoveredIssuer issuer;
   private final AtomicReference<DefaultJWTProcessor<SecurityContext>> processor = new AtomicReference<>();
-  private final BoundedCache<TokenHash, Cached> cache;
+  private final TrustedTokens trusted;
 
   JwtVerifier(ResourceServer.Config config, DiscoveredIssuer issuer) {
     this.config = config;
     this.issuer = issuer;
-    this.cache = new BoundedCache<>(config.verificationCacheSize());
+    this.trusted = new TrustedTokens(config.verificationCacheSize(), config.clock());
   }
 
   @Override
   public VerifiedToken verify(String token) {
-    if (token == null || token.isEmpty() || token.length() > ResourceServer.MAX_TOKEN_LENGTH) {
-      throw OAuthException.invalidToken("The access token is malformed");
-    }
-    TokenHash key = TokenHash.of(token);
-    Instant now = config.clock().instant();
-    Cached cached = cache.get(key);
-    if (cached != null) {
-      if (now.isBefore(cached.trustedUntil)) {
-        return cached.token;
-      }
-      cache.remove(key);
-    }
+    return trusted.verify(token, this::check);
+  }
+
+  /** Trusted until it expires, or at most one JWKS cache lifetime, so that a withdrawn key counts. */
+  private TrustedTokens.Trusted check(String token, Instant now) {
     JWTClaimsSet claims = process(token);
     VerifiedToken verified = Tokens.verified(config, claims.toJSONObject(), claims.getIssuer(),
         instant(claims.getIssueTime()), instant(claims.getExpirationTime()), claims.getJWTID(), claims.getAudience());
-    Instant trustedUntil = verified.expiresAt().plus(config.clockSkew());
+    Instant expiry = verified.expiresAt().plus(config.clockSkew());
     Instant keysRefreshed = now.plus(config.jwksCacheLifetime());
-    cache.put(key, new Cached(verified, trustedUntil.isBefore(keysRefreshed) ? trustedUntil : keysRefreshed));
-    return verified;
+    return new TrustedTokens.Trusted(verified, expiry.isBefore(keysRefreshed) ? expiry : keysRefreshed);
   }
 
   private JWTClaimsSet process(String token) {

@@ -19,9 +19,10 @@ import java.util.Optional;
 
 /**
  * Verifies the bearer tokens sent to one of this server's protected resources: RFC 9068 access
- * tokens signed by this server. A token passes only if its signature checks against a current key with the key's own
- * algorithm, {@code typ} is {@code at+jwt}, {@code iss} is this issuer, {@code aud} is this resource,
- * it has not expired (allowing the configured skew), and its grant has not been revoked.
+ * tokens signed by this server. A token passes only if its signature checks against a current key
+ * with the key's own algorithm, {@code typ} is {@code at+jwt}, {@code iss} is this issuer, {@code
+ * aud} is this resource, it has not expired (allowing the configured skew), and its grant has not
+ * been revoked.
  *
  * <p>This runs on every MCP request, so a token seen before costs a SHA-256 and a map lookup: results
  * are cached (bounded) until the token expires. Revocations made through this server drop cached

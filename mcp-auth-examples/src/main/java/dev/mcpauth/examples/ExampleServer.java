@@ -62,7 +62,14 @@ public final class ExampleServer implements AutoCloseable {
       System.out.print(ExampleOptions.USAGE);
       return;
     }
-    ExampleServer server = start(options);
+    ExampleServer server;
+    try {
+      server = start(options);
+    } catch (IllegalStateException e) { // a configuration that build() refused, with what to fix
+      System.err.println("Error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
     System.out.println("MCP endpoint: " + server.mcpEndpoint());
     System.out.flush();
