@@ -62,7 +62,7 @@ public final class ResourceServer {
     this.config = config;
     this.scopes = List.copyOf(builder.scopes);
     this.issuer = new DiscoveredIssuer(new IssuerDiscovery(config.issuer(), config.connectTimeout(), config.readTimeout()),
-        config.clock(), builder.discoveryRetryInterval);
+        config.clock(), builder.discoveryRetryInterval, config.connectTimeout());
     this.introspecting = builder.introspectionClientId != null;
     this.verifier = introspecting
         ? new IntrospectionVerifier(config, issuer, builder.introspectionClientId, builder.introspectionClientSecret)

@@ -179,6 +179,31 @@ class ResourceServerTest {
   }
 
   @Test
+  void verifyWhenJwksIsBrokenThen503AndRecoveredOnceItIsFixed() throws Exception {
+    TokenVerifier verifier = verifier(issuer("").publish(rsa.toPublicJWK()).jwksBody("<html>maintenance</html>"),
+        b -> b.jwksRefreshMinInterval(Duration.ofMillis(100)));
+    String token = issuer.sign(rsa, JWSAlgorithm.RS256, Map.of());
+    assertThat(catchOAuth(() -> verifier.verify(token)).code()).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
+    issuer.jwksBody(null);
+    assertThat(verifier.verify(token).subject()).isEqualTo("alice");
+  }
+
+  @Test
+  void discoveryWhenIssuerHangsThenOtherRequestsGet503WithinTheWaitInsteadOfHanging() throws Exception {
+    issuer("").publish(rsa.toPublicJWK()).metadataDelay(20_000);
+    TokenVerifier verifier = verifier(issuer, b -> b.timeouts(Duration.ofMillis(500), Duration.ofSeconds(30)));
+    String token = issuer.sign(rsa, JWSAlgorithm.RS256, Map.of());
+    Thread first = new Thread(() -> catchOAuth(() -> verifier.verify(token)));
+    first.setDaemon(true);
+    first.start();
+    while (issuer.hits("/.well-known/oauth-authorization-server") == 0) {
+      Thread.onSpinWait();
+    }
+    OAuthException second = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> catchOAuth(() -> verifier.verify(token)));
+    assertThat(second.code()).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
+  }
+
+  @Test
   void discoveryWhenIssuerHasAPathThenProbesInTheMcpOrderAndFindsTheOpenIdDocument() throws Exception {
     issuer = new TestIssuer("/realms/mcp");
     issuer.metadataAt("/realms/mcp/.well-known/openid-configuration").publish(rsa.toPublicJWK());

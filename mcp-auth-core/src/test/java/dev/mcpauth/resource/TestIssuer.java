@@ -40,6 +40,8 @@ final class TestIssuer implements AutoCloseable {
   private volatile Function<String, String> introspection = token -> "{\"active\":false}";
   private volatile int introspectionStatus = 200;
   private volatile long jwksDelayMillis;
+  private volatile long metadataDelayMillis;
+  private volatile String jwksBody;
   private volatile String lastIntrospectionAuthorization;
 
   /** @param issuerPath the issuer's path, e.g. {@code /realms/mcp}, or empty */
@@ -72,6 +74,17 @@ final class TestIssuer implements AutoCloseable {
   TestIssuer publish(JWK... published) {
     keys.clear();
     keys.addAll(List.of(published));
+    return this;
+  }
+
+  /** Answer the JWKS with this body instead of the keys (a broken JWKS). */
+  TestIssuer jwksBody(String body) {
+    this.jwksBody = body;
+    return this;
+  }
+
+  TestIssuer metadataDelay(long millis) {
+    this.metadataDelayMillis = millis;
     return this;
   }
 
@@ -114,12 +127,13 @@ final class TestIssuer implements AutoCloseable {
     hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
     String base = "http://localhost:" + server.getAddress().getPort();
     if (path.equals(metadataPath)) {
+      sleep(metadataDelayMillis);
       respond(exchange, 200, "{\"issuer\":\"" + namedIssuer + "\",\"authorization_endpoint\":\"" + issuer + "/authorize\","
           + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + base + "/jwks\","
           + "\"introspection_endpoint\":\"" + base + "/introspect\",\"response_types_supported\":[\"code\"]}");
     } else if (path.equals("/jwks")) {
       sleep(jwksDelayMillis);
-      respond(exchange, 200, new JWKSet(new ArrayList<>(keys)).toString(true));
+      respond(exchange, 200, jwksBody != null ? jwksBody : new JWKSet(new ArrayList<>(keys)).toString(true));
     } else if (path.equals("/introspect") && exchange.getRequestMethod().equals("POST")) {
       lastIntrospectionAuthorization = exchange.getRequestHeaders().getFirst("Authorization");
       String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
