@@ -77,4 +77,13 @@ public final class OAuthException extends RuntimeException {
   public static OAuthException invalidToken(String description) {
     return new OAuthException(ErrorCode.INVALID_TOKEN, description);
   }
+
+  /**
+   * The store (or another service the answer depends on) cannot be reached: 503 with {@code
+   * Retry-After}, or {@code error=temporarily_unavailable} on an authorization redirect. Stores throw
+   * this, with what failed in {@code internalDetail}, for every failure of their backend.
+   */
+  public static OAuthException temporarilyUnavailable(String description, String internalDetail) {
+    return new OAuthException(ErrorCode.TEMPORARILY_UNAVAILABLE, description, internalDetail);
+  }
 }

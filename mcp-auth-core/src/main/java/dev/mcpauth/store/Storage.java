@@ -4,6 +4,12 @@ package dev.mcpauth.store;
  * Everything the authorization server keeps, as one pluggable unit. Every value given to a store is
  * free of raw secrets: codes, tokens, client secrets and handles arrive as {@link TokenHash}es.
  * Implementations must be thread-safe.
+ *
+ * <p>A store whose backend fails (unreachable, timed out, refused) throws {@link
+ * dev.mcpauth.OAuthException#temporarilyUnavailable}, never its driver's exception: the endpoints then
+ * answer {@code 503 temporarily_unavailable} with {@code Retry-After}, the pages show an error, and the
+ * MCP endpoint refuses what it cannot check. Each call is one atomic write or read, so a failed call
+ * leaves nothing half-written.
  */
 public interface Storage {
   ClientStore clients();

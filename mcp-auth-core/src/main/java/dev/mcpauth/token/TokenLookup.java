@@ -1,5 +1,6 @@
 package dev.mcpauth.token;
 
+import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
 import dev.mcpauth.internal.Settings;
 import dev.mcpauth.store.TokenHash;
@@ -31,6 +32,9 @@ final class TokenLookup {
         return Optional.of(new Found("access_token", verified.clientId(), verified.grantId(), verified.subject(),
             verified.scopes(), verified.audience(), verified.issuedAt(), verified.expiresAt()));
       } catch (OAuthException e) {
+        if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
+          throw e; // "inactive" would be a lie while the store is down
+        }
         return Optional.empty();
       }
     }

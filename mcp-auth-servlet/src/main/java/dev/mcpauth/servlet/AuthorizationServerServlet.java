@@ -1,6 +1,8 @@
 package dev.mcpauth.servlet;
 
 import dev.mcpauth.AuthorizationServer;
+import dev.mcpauth.ErrorCode;
+import dev.mcpauth.OAuthException;
 import dev.mcpauth.authorization.AuthorizationStep;
 import dev.mcpauth.http.EndpointRequest;
 import dev.mcpauth.http.EndpointResponse;
@@ -46,8 +48,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
       return;
     }
     switch (route.kind()) {
-      case AUTHORIZE -> authorize(request, response);
-      case CONSENT -> consent(request, response);
+      case AUTHORIZE, CONSENT -> page(request, response, route.kind());
       case TOKEN -> post(request, response, server.tokenEndpoint()::handle);
       case REGISTER -> post(request, response, server.registrationEndpoint()::handle);
       case REVOKE -> post(request, response, server.revocationEndpoint()::handle);
@@ -56,6 +57,26 @@ public final class AuthorizationServerServlet extends HttpServlet {
       case AS_METADATA -> Documents.serve(request, response, server.metadata().authorizationServer());
       case OPENID_METADATA -> Documents.serve(request, response, server.metadata().openidConfiguration());
       case RESOURCE_METADATA -> Documents.serve(request, response, server.metadata().protectedResource(route.resource()));
+    }
+  }
+
+  /** The pages: a store that fails while one is shown or submitted gives an error page, never a 500. */
+  private void page(HttpServletRequest request, HttpServletResponse response, Routes.Kind kind) throws IOException {
+    try {
+      if (kind == Routes.Kind.AUTHORIZE) {
+        authorize(request, response);
+      } else {
+        consent(request, response);
+      }
+    } catch (OAuthException e) {
+      if (response.isCommitted()) {
+        throw e;
+      }
+      response.reset();
+      if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
+        response.setHeader("Retry-After", "5");
+      }
+      pages.showError(e, context(request, response));
     }
   }
 

@@ -1,0 +1,59 @@
+package dev.mcpauth.store.jdbc;
+
+import dev.mcpauth.store.Redemption;
+import dev.mcpauth.store.StoredJson;
+import dev.mcpauth.store.TokenHash;
+import dev.mcpauth.store.TokenStore;
+import dev.mcpauth.token.StoredToken;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Codes and refresh tokens in {@code mcp_auth_token}, by hash. {@link #consume} is one conditional
+ * UPDATE ({@code consumed = FALSE} to {@code TRUE}): the database lets exactly one of any number of
+ * concurrent calls, on any number of servers, change the row, and that one is the first use.
+ */
+final class JdbcTokenStore implements TokenStore {
+  private final Sql sql;
+  private final Clock clock;
+
+  JdbcTokenStore(Sql sql, Clock clock) {
+    this.sql = sql;
+    this.clock = clock;
+  }
+
+  @Override
+  public void save(StoredToken token) {
+    sql.update("INSERT INTO mcp_auth_token (token_hash, document, consumed, expires_at) VALUES (?, ?, FALSE, ?)", s -> {
+      s.setString(1, token.hash().value());
+      s.setString(2, StoredJson.token(token));
+      s.setLong(3, token.expiresAt().toEpochMilli());
+    });
+  }
+
+  @Override
+  public Optional<StoredToken> find(TokenHash hash) {
+    return sql.queryOne("SELECT document FROM mcp_auth_token WHERE token_hash = ? AND consumed = FALSE AND expires_at > ?",
+        s -> {
+          s.setString(1, hash.value());
+          s.setLong(2, clock.millis());
+        },
+        row -> StoredJson.token(row.getString(1)));
+  }
+
+  @Override
+  public Optional<Redemption> consume(TokenHash hash) {
+    long now = clock.millis();
+    int claimed = sql.update(
+        "UPDATE mcp_auth_token SET consumed = TRUE WHERE token_hash = ? AND consumed = FALSE AND expires_at > ?", s -> {
+          s.setString(1, hash.value());
+          s.setLong(2, now);
+        });
+    return sql.queryOne("SELECT document FROM mcp_auth_token WHERE token_hash = ? AND expires_at > ?",
+        s -> {
+          s.setString(1, hash.value());
+          s.setLong(2, now);
+        },
+        row -> new Redemption(StoredJson.token(row.getString(1)), claimed == 1));
+  }
+}

@@ -1,0 +1,67 @@
+package dev.mcpauth.store.jdbc;
+
+import dev.mcpauth.OAuthException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one statement on a connection of its own (auto-commit), and turns every {@link SQLException}
+ * into {@code temporarily_unavailable}, as the storage SPI asks. Thread-safe.
+ */
+final class Sql {
+  private static final Logger LOG = LoggerFactory.getLogger(Sql.class);
+
+  /** Sets a statement's parameters. */
+  @FunctionalInterface
+  interface Binder {
+    void bind(PreparedStatement statement) throws SQLException;
+  }
+
+  /** Reads one row. */
+  @FunctionalInterface
+  interface Reader<T> {
+    T read(ResultSet row) throws SQLException;
+  }
+
+  private final DataSource dataSource;
+
+  Sql(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** @return the number of rows changed */
+  int update(String sql, Binder binder) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      binder.bind(statement);
+      return statement.executeUpdate();
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  <T> Optional<T> queryOne(String sql, Binder binder, Reader<T> reader) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      binder.bind(statement);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? Optional.of(reader.read(rows)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  static OAuthException unavailable(SQLException e) {
+    // SQL state and class only: a driver's message may quote parameter values.
+    String detail = "database: SQLState " + e.getSQLState() + " (" + e.getClass().getSimpleName() + ")";
+    LOG.warn("The mcp-auth store is unavailable: {}", detail);
+    return OAuthException.temporarilyUnavailable("The authorization server's store is unavailable", detail);
+  }
+}

@@ -1,0 +1,75 @@
+package dev.mcpauth.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.mcpauth.ErrorCode;
+import dev.mcpauth.OAuthException;
+import dev.mcpauth.store.Storage;
+import dev.mcpauth.store.StorageContract;
+import dev.mcpauth.store.TokenHash;
+import dev.mcpauth.store.Redemption;
+import dev.mcpauth.testing.MutableClock;
+import dev.mcpauth.testing.TcpProxy;
+import dev.mcpauth.token.StoredToken;
+import dev.mcpauth.token.TokenKind;
+import java.time.Duration;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The storage contract on a real PostgreSQL server, two store instances over it as two servers.
+ * Needs {@code MCP_AUTH_TEST_POSTGRES_URL} (a JDBC URL with user and password), which {@code .ci/run}
+ * sets after starting PostgreSQL; without it these tests are skipped.
+ */
+class JdbcStoragePostgresTest extends StorageContract {
+  static final String URL_VARIABLE = "MCP_AUTH_TEST_POSTGRES_URL";
+
+  private Storage second;
+
+  @Override
+  protected Storage createStorage(MutableClock clock) {
+    // Here, so that each test is reported as skipped with the reason.
+    Assumptions.assumeTrue(System.getenv(URL_VARIABLE) != null,
+        URL_VARIABLE + " is not set: start PostgreSQL and set it (e.g. jdbc:postgresql://127.0.0.1:5432/mcpauth"
+            + "?user=mcpauth&password=…), as .ci/run does");
+    Storage first = JdbcStorage.builder(postgres(System.getenv(URL_VARIABLE))).clock(clock).build();
+    second = JdbcStorage.builder(postgres(System.getenv(URL_VARIABLE))).clock(clock).build();
+    return first;
+  }
+
+  @Override
+  protected Storage secondInstance() {
+    return second;
+  }
+
+  @Test
+  void databaseWhenUnreachableThenTemporarilyUnavailableAndBackWithNothingLost() throws Exception {
+    java.net.URI target = java.net.URI.create(System.getenv(URL_VARIABLE).substring("jdbc:".length()));
+    try (TcpProxy proxy = new TcpProxy(target.getHost(), target.getPort() == -1 ? 5432 : target.getPort())) {
+      String viaProxy = System.getenv(URL_VARIABLE).replace(target.getHost() + (target.getPort() == -1 ? "" : ":" + target.getPort()),
+          "127.0.0.1:" + proxy.port());
+      Storage store = JdbcStorage.builder(postgres(viaProxy + "&connectTimeout=2&socketTimeout=5")).clock(clock).build();
+      StoredToken token = new StoredToken(TokenHash.of("refresh-" + java.util.UUID.randomUUID()), TokenKind.REFRESH_TOKEN,
+          "grant", "client", clock.instant(), clock.instant().plus(Duration.ofDays(1)));
+      store.tokens().save(token);
+
+      proxy.cut();
+      Throwable thrown = catchThrowable(() -> store.tokens().consume(token.hash()));
+      assertThat(thrown).isInstanceOf(OAuthException.class);
+      OAuthException e = (OAuthException) thrown;
+      assertThat(e.code()).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
+      assertThat(e.getMessage() + e.internalDetail()).doesNotContain(token.hash().value());
+
+      proxy.restore();
+      assertThat(store.tokens().consume(token.hash())).contains(new Redemption(token, true));
+    }
+  }
+
+  static PGSimpleDataSource postgres(String url) {
+    PGSimpleDataSource postgres = new PGSimpleDataSource();
+    postgres.setURL(url);
+    return postgres;
+  }
+}
