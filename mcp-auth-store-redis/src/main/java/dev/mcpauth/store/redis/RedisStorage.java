@@ -1,0 +1,275 @@
+package dev.mcpauth.store.redis;
+
+import dev.mcpauth.OAuthException;
+import dev.mcpauth.authorization.PendingAuthorization;
+import dev.mcpauth.client.Client;
+import dev.mcpauth.store.ClientStore;
+import dev.mcpauth.store.GrantStore;
+import dev.mcpauth.store.PendingAuthorizationStore;
+import dev.mcpauth.store.Redemption;
+import dev.mcpauth.store.Storage;
+import dev.mcpauth.store.StoredJson;
+import dev.mcpauth.store.TokenHash;
+import dev.mcpauth.store.TokenStore;
+import dev.mcpauth.token.Grant;
+import dev.mcpauth.token.StoredToken;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * mcp-auth's storage in Redis (6.2 or later), for several replicas that share state.
+ *
+ * <pre>{@code
+ * Storage storage = RedisStorage.connect(URI.create("redis://127.0.0.1:6379")).build();
+ * }</pre>
+ *
+ * <ul>
+ *   <li>Each value is one key holding a JSON document with hashes only ({@code mcp-auth:client:<id>},
+ *       {@code …:pending:<hash>}, {@code …:grant:<id>}, {@code …:token:<hash>}), with a native TTL at
+ *       the value's expiry, so Redis removes what lapsed by itself.
+ *   <li>One-time use is atomic in Redis: a pending authorization is taken with {@code GETDEL}; a code
+ *       or refresh token is consumed by {@code SET …:token-used:<hash> NX}, which exactly one caller on
+ *       any server wins, and the marker lives as long as the token so a replay is recognised.
+ *   <li>Revoking a grant deletes one key: every code and token of it is checked against the grant.
+ *       Nothing scans the keyspace.
+ *   <li>Every Redis failure (connection refused, timeout) is {@code temporarily_unavailable}.
+ * </ul>
+ *
+ * Expiry is also judged on the injected clock when reading, so a value is never returned past its
+ * expiry even if the TTL is coarser. Thread-safe.
+ */
+public final class RedisStorage implements Storage {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisStorage.class);
+
+  private final UnifiedJedis redis;
+  private final String prefix;
+  private final Clock clock;
+  private final ClientStore clients = new Clients();
+  private final PendingAuthorizationStore pending = new Pending();
+  private final GrantStore grants = new Grants();
+  private final TokenStore tokens = new Tokens();
+
+  private RedisStorage(Builder builder) {
+    this.redis = builder.redis;
+    this.prefix = builder.keyPrefix;
+    this.clock = builder.clock;
+  }
+
+  /** A builder over a pooled connection to {@code uri} ({@code redis://[user:password@]host:port[/db]}). */
+  public static Builder connect(URI uri) {
+    return connect(uri, Duration.ofSeconds(2));
+  }
+
+  /** As {@link #connect(URI)}, with this connect and socket timeout. */
+  public static Builder connect(URI uri, Duration timeout) {
+    DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+        .connectionTimeoutMillis((int) timeout.toMillis())
+        .socketTimeoutMillis((int) timeout.toMillis())
+        .ssl("rediss".equals(uri.getScheme()));
+    if (uri.getUserInfo() != null) {
+      String[] user = uri.getUserInfo().split(":", 2);
+      if (user.length == 2) {
+        config.user(user[0].isEmpty() ? null : user[0]).password(user[1]);
+      } else {
+        config.password(user[0]);
+      }
+    }
+    if (uri.getPath() != null && uri.getPath().length() > 1) {
+      config.database(Integer.parseInt(uri.getPath().substring(1)));
+    }
+    int port = uri.getPort() == -1 ? 6379 : uri.getPort();
+    return new Builder(RedisClient.builder().hostAndPort(new HostAndPort(uri.getHost(), port)).clientConfig(config.build()).build());
+  }
+
+  /** A builder over a client the application made (its pool, TLS, Sentinel or cluster settings). */
+  public static Builder using(UnifiedJedis redis) {
+    return new Builder(redis);
+  }
+
+  @Override
+  public ClientStore clients() {
+    return clients;
+  }
+
+  @Override
+  public PendingAuthorizationStore pendingAuthorizations() {
+    return pending;
+  }
+
+  @Override
+  public GrantStore grants() {
+    return grants;
+  }
+
+  @Override
+  public TokenStore tokens() {
+    return tokens;
+  }
+
+  /** Closes the connection pool. */
+  public void close() {
+    redis.close();
+  }
+
+  @Override
+  public String toString() {
+    return "RedisStorage[prefix=" + prefix + "]";
+  }
+
+  private final class Clients implements ClientStore {
+    @Override
+    public void save(Client client) {
+      String key = prefix + "client:" + client.clientId();
+      String json = StoredJson.client(client);
+      call(() -> client.expiresAt() == null ? redis.set(key, json) : redis.set(key, json, ttl(client.expiresAt())));
+    }
+
+    @Override
+    public Optional<Client> find(String clientId) {
+      return Optional.ofNullable(call(() -> redis.get(prefix + "client:" + clientId)))
+          .map(StoredJson::client)
+          .filter(c -> !c.isExpired(clock.instant()));
+    }
+
+    @Override
+    public void delete(String clientId) {
+      call(() -> redis.del(prefix + "client:" + clientId));
+    }
+  }
+
+  private final class Pending implements PendingAuthorizationStore {
+    @Override
+    public void save(PendingAuthorization pending) {
+      call(() -> redis.set(key(pending.handleHash()), StoredJson.pending(pending), ttl(pending.expiresAt())));
+    }
+
+    @Override
+    public Optional<PendingAuthorization> find(TokenHash handleHash) {
+      return live(call(() -> redis.get(key(handleHash))));
+    }
+
+    @Override
+    public Optional<PendingAuthorization> consume(TokenHash handleHash) {
+      return live(call(() -> redis.getDel(key(handleHash))));
+    }
+
+    private Optional<PendingAuthorization> live(String json) {
+      return Optional.ofNullable(json).map(StoredJson::pending).filter(p -> clock.instant().isBefore(p.expiresAt()));
+    }
+
+    private String key(TokenHash handleHash) {
+      return prefix + "pending:" + handleHash.value();
+    }
+  }
+
+  private final class Grants implements GrantStore {
+    @Override
+    public void save(Grant grant) {
+      call(() -> redis.set(prefix + "grant:" + grant.id(), StoredJson.grant(grant), ttl(grant.expiresAt())));
+    }
+
+    @Override
+    public Optional<Grant> find(String grantId) {
+      return Optional.ofNullable(call(() -> redis.get(prefix + "grant:" + grantId)))
+          .map(StoredJson::grant)
+          .filter(g -> clock.instant().isBefore(g.expiresAt()));
+    }
+
+    @Override
+    public void revoke(String grantId) {
+      call(() -> redis.del(prefix + "grant:" + grantId));
+    }
+  }
+
+  private final class Tokens implements TokenStore {
+    @Override
+    public void save(StoredToken token) {
+      call(() -> redis.set(key(token.hash()), StoredJson.token(token), ttl(token.expiresAt())));
+    }
+
+    @Override
+    public Optional<StoredToken> find(TokenHash hash) {
+      List<String> values = call(() -> redis.mget(key(hash), usedKey(hash)));
+      return values.get(1) != null ? Optional.empty() : live(values.get(0));
+    }
+
+    @Override
+    public Optional<Redemption> consume(TokenHash hash) {
+      Optional<StoredToken> token = live(call(() -> redis.get(key(hash))));
+      if (token.isEmpty()) {
+        return Optional.empty();
+      }
+      // SET NX: of any number of callers on any number of servers, exactly one gets "OK".
+      String won = call(() -> redis.set(usedKey(hash), "1", ttl(token.get().expiresAt()).nx()));
+      return Optional.of(new Redemption(token.get(), "OK".equals(won)));
+    }
+
+    private Optional<StoredToken> live(String json) {
+      return Optional.ofNullable(json).map(StoredJson::token).filter(t -> clock.instant().isBefore(t.expiresAt()));
+    }
+
+    private String key(TokenHash hash) {
+      return prefix + "token:" + hash.value();
+    }
+
+    private String usedKey(TokenHash hash) {
+      return prefix + "token-used:" + hash.value();
+    }
+  }
+
+  /** A TTL that ends at {@code expiresAt} on this store's clock (at least a millisecond). */
+  private SetParams ttl(Instant expiresAt) {
+    return SetParams.setParams().px(Math.max(1, Duration.between(clock.instant(), expiresAt).toMillis()));
+  }
+
+  private static <T> T call(Supplier<T> command) {
+    try {
+      return command.get();
+    } catch (JedisException e) {
+      String detail = "redis: " + e.getClass().getSimpleName();
+      LOG.warn("The mcp-auth store is unavailable: {}", detail);
+      throw OAuthException.temporarilyUnavailable("The authorization server's store is unavailable", detail);
+    }
+  }
+
+  /** Not thread-safe; build once. */
+  public static final class Builder {
+    private final UnifiedJedis redis;
+    private String keyPrefix = "mcp-auth:";
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(UnifiedJedis redis) {
+      this.redis = Objects.requireNonNull(redis, "redis");
+    }
+
+    /** Prefixes every key, to share a Redis with other data or other deployments. Default {@code mcp-auth:}. */
+    public Builder keyPrefix(String prefix) {
+      this.keyPrefix = Objects.requireNonNull(prefix, "prefix");
+      return this;
+    }
+
+    /** The clock expiry is judged by; give the authorization server's. Default the system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public RedisStorage build() {
+      return new RedisStorage(this);
+    }
+  }
+}
