@@ -18,11 +18,19 @@ import java.util.Map;
  * @param introspectionClientSecret its secret, or {@code null}
  * @param claimsMapping the name of the issuer's claims mapping ({@code standard} by default)
  * @param acceptedAudiences further {@code aud} values that mean this resource
+ * @param store {@code memory}, {@code jdbc:<url>} or {@code redis://host:port}
+ * @param signingKey the signing key's JWK (with its private part), or {@code null} to generate one
+ * @param retiredSigningKey a previous signing key's JWK that still verifies, or {@code null}
+ * @param revocationCheckInterval seconds a cached verification is trusted, or {@code null} for the default
+ * @param newSigningKey whether to print a new signing key (a private JWK) and exit
  * @param help whether to print the usage and exit
  */
 record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<String> allowedOrigins,
     String authorizationServer, String introspectionClientId, String introspectionClientSecret, String claimsMapping,
-    List<String> acceptedAudiences, boolean help) {
+    List<String> acceptedAudiences, String store, String signingKey, String retiredSigningKey,
+    Integer revocationCheckInterval, boolean newSigningKey, boolean help) {
+  /** Read when {@code --signing-key} is not given: the JWK itself, as the library's README suggests. */
+  static final String SIGNING_KEY_VARIABLE = "MCP_AUTH_SIGNING_JWK";
   /** Read when {@code --introspection-client-secret} is not given, to keep the secret off the command line. */
   static final String INTROSPECTION_SECRET_VARIABLE = "MCP_AUTH_INTROSPECTION_CLIENT_SECRET";
   static final List<String> CLAIMS_MAPPINGS = List.of("standard", "keycloak", "auth0", "entra", "okta");
@@ -40,6 +48,21 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
                                 login and everyone who reaches the consent page is the user "demo"
         --allow-origin ORIGIN   a browser origin allowed to call the MCP endpoint directly, e.g. the
                                 MCP Inspector's http://localhost:6274; repeat for more
+        --store STORE           where clients, grants and tokens live: memory (default, lost on
+                                restart), jdbc:<url> (PostgreSQL for several replicas, or H2 on one
+                                machine: jdbc:h2:file:./mcp-auth-data), or redis://host:port
+        --signing-key FILE      the token signing key, a JWK with its private part (EC P-256 or
+                                RSA); or the JWK itself in MCP_AUTH_SIGNING_JWK. Replicas sharing a
+                                store need the same key. Default: a new key for this process only
+        --retired-signing-key FILE
+                                the previous signing key: still verifies tokens it signed, until
+                                they expire (key rotation)
+        --revocation-check-interval SECONDS
+                                how long a cached token verification is trusted before the grant is
+                                read again: the bound on seeing another replica's revocation
+                                (default 30)
+        --new-signing-key       print a new EC P-256 signing key (a private JWK) for --signing-key,
+                                and exit
 
       Resource-server mode (users log in at the external authorization server):
         --authorization-server ISSUER_URL
@@ -73,11 +96,17 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
     String introspectionClientSecret = null;
     String claimsMapping = "standard";
     List<String> audiences = new ArrayList<>();
+    String store = "memory";
+    String signingKey = null;
+    String retiredSigningKey = null;
+    Integer revocationCheckInterval = null;
+    boolean newSigningKey = false;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
         case "--help", "-h" -> help = true;
+        case "--new-signing-key" -> newSigningKey = true;
         case "--port" -> port = port(value(args, ++i, arg));
         case "--base-url" -> baseUrl = value(args, ++i, arg).replaceAll("/+$", "");
         case "--user" -> {
@@ -99,8 +128,16 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
           }
         }
         case "--accept-audience" -> audiences.add(value(args, ++i, arg));
+        case "--store" -> store = value(args, ++i, arg);
+        case "--signing-key" -> signingKey = readFile(value(args, ++i, arg), arg);
+        case "--retired-signing-key" -> retiredSigningKey = readFile(value(args, ++i, arg), arg);
+        case "--revocation-check-interval" -> revocationCheckInterval = seconds(value(args, ++i, arg), arg);
         default -> throw new IllegalArgumentException("unknown option " + arg);
       }
+    }
+    if (!store.equals("memory") && !store.startsWith("jdbc:") && !store.startsWith("redis://")
+        && !store.startsWith("rediss://")) {
+      throw new IllegalArgumentException("--store takes memory, jdbc:<url> or redis://host:port");
     }
     if (introspectionClientId != null && introspectionClientSecret == null) {
       introspectionClientSecret = environment.get(INTROSPECTION_SECRET_VARIABLE);
@@ -115,13 +152,41 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
         throw new IllegalArgumentException("--user and --authorization-server do not go together: users log in at "
             + authorizationServer);
       }
+      if (!store.equals("memory") || signingKey != null || retiredSigningKey != null || revocationCheckInterval != null) {
+        throw new IllegalArgumentException("--store, --signing-key, --retired-signing-key and --revocation-check-interval"
+            + " are for the embedded authorization server, not for --authorization-server");
+      }
       if ((introspectionClientId == null) != (introspectionClientSecret == null)) {
         throw new IllegalArgumentException("introspection needs both --introspection-client-id and"
             + " --introspection-client-secret (or " + INTROSPECTION_SECRET_VARIABLE + ")");
       }
     }
+    if (signingKey == null && authorizationServer == null) {
+      signingKey = environment.get(SIGNING_KEY_VARIABLE);
+    }
     return new ExampleOptions(port, baseUrl, Map.copyOf(users), List.copyOf(origins), authorizationServer,
-        introspectionClientId, introspectionClientSecret, claimsMapping, List.copyOf(audiences), help);
+        introspectionClientId, introspectionClientSecret, claimsMapping, List.copyOf(audiences), store, signingKey,
+        retiredSigningKey, revocationCheckInterval, newSigningKey, help);
+  }
+
+  private static String readFile(String path, String option) {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of(path));
+    } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+      throw new IllegalArgumentException(option + ": cannot read " + path);
+    }
+  }
+
+  private static int seconds(String value, String option) {
+    try {
+      int seconds = Integer.parseInt(value);
+      if (seconds < 1) {
+        throw new NumberFormatException();
+      }
+      return seconds;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " takes a whole number of seconds, at least 1");
+    }
   }
 
   boolean resourceServerMode() {
@@ -150,6 +215,7 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
   @Override
   public String toString() {
     return "ExampleOptions[port=" + port + ", baseUrl=" + baseUrl + ", users=" + users.keySet()
-        + ", authorizationServer=" + authorizationServer + ", introspectionClientId=" + introspectionClientId + "]";
+        + ", authorizationServer=" + authorizationServer + ", introspectionClientId=" + introspectionClientId
+        + ", store=" + store.replaceAll("(?i)(password=)[^&;]*|//[^/@]*@", "$1***") + "]";
   }
 }

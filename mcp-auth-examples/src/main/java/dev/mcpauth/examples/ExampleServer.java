@@ -11,13 +11,20 @@ import dev.mcpauth.servlet.McpAuthServlets;
 import dev.mcpauth.servlet.OriginGuard;
 import dev.mcpauth.servlet.ScopePolicy;
 import dev.mcpauth.servlet.UserAuthenticator;
+import dev.mcpauth.token.SigningKey;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.InetAddress;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import java.net.URI;
+import java.util.UUID;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -40,12 +47,15 @@ public final class ExampleServer implements AutoCloseable {
   private final Server jetty;
   private final McpSyncServer mcp;
   private final AuthorizationServer authorizationServer;
+  private final ExampleStore store;
   private final String baseUrl;
 
-  private ExampleServer(Server jetty, McpSyncServer mcp, AuthorizationServer authorizationServer, String baseUrl) {
+  private ExampleServer(Server jetty, McpSyncServer mcp, AuthorizationServer authorizationServer, ExampleStore store,
+      String baseUrl) {
     this.jetty = jetty;
     this.mcp = mcp;
     this.authorizationServer = authorizationServer;
+    this.store = store;
     this.baseUrl = baseUrl;
   }
 
@@ -62,10 +72,14 @@ public final class ExampleServer implements AutoCloseable {
       System.out.print(ExampleOptions.USAGE);
       return;
     }
+    if (options.newSigningKey()) {
+      System.out.println(new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate().toJSONString());
+      return;
+    }
     ExampleServer server;
     try {
       server = start(options);
-    } catch (IllegalStateException e) { // a configuration that build() refused, with what to fix
+    } catch (IllegalStateException | IllegalArgumentException e) { // refused configuration, or a store that cannot open
       System.err.println("Error: " + e.getMessage());
       System.exit(2);
       return;
@@ -105,6 +119,7 @@ public final class ExampleServer implements AutoCloseable {
     ScopePolicy scopePolicy = ScopePolicy.builder().always(ExampleTools.READ).tool("write_note", ExampleTools.WRITE).build();
     OriginGuard originGuard = OriginGuard.forResource(resource).allowOrigins(options.allowedOrigins().toArray(String[]::new));
     AuthorizationServer authorizationServer = null;
+    ExampleStore store = null;
     McpAuthServlets auth;
     if (options.resourceServerMode()) {
       ResourceServer resourceServer = tuning.apply(resourceServer(options, resource)).build();
@@ -114,13 +129,19 @@ public final class ExampleServer implements AutoCloseable {
             resourceServer.issuer());
       }
     } else {
-      authorizationServer = AuthorizationServer.builder()
+      store = ExampleStore.open(options.store(), Clock.systemUTC());
+      AuthorizationServer.Builder builder = AuthorizationServer.builder()
           .issuer(baseUrl)
           .resource(resource)
           .resourceName(RESOURCE_NAME)
           .scopes(ExampleTools.READ, ExampleTools.WRITE)
           .defaultScopes(ExampleTools.READ)
-          .build();
+          .storage(store.storage());
+      keys(options, store, builder);
+      if (options.revocationCheckInterval() != null) {
+        builder.revocationCheckInterval(Duration.ofSeconds(options.revocationCheckInterval()));
+      }
+      authorizationServer = builder.build();
       auth = McpAuthServlets.builder(authorizationServer)
           .pages(pages(options))
           .scopePolicy(scopePolicy)
@@ -153,7 +174,20 @@ public final class ExampleServer implements AutoCloseable {
       LOG.warn("No --user given: there is no login, and everyone who reaches the consent page is the user '{}'.",
           DEMO_USER);
     }
-    return new ExampleServer(jetty, mcp, authorizationServer, baseUrl);
+    return new ExampleServer(jetty, mcp, authorizationServer, store, baseUrl);
+  }
+
+  private static void keys(ExampleOptions options, ExampleStore store, AuthorizationServer.Builder builder) {
+    if (options.signingKey() != null) {
+      builder.signingKey(SigningKey.fromJwk(options.signingKey()));
+    } else if (store.shared()) {
+      LOG.warn("A shared store without --signing-key: other replicas cannot verify this one's tokens."
+          + " Give every replica the same key.");
+    }
+    if (options.retiredSigningKey() != null) {
+      // Retired now: it verifies what it signed until those tokens expire, and signs nothing more.
+      builder.retiredSigningKey(SigningKey.fromJwk(options.retiredSigningKey()), Instant.now());
+    }
   }
 
   private static ResourceServer.Builder resourceServer(ExampleOptions options, String resource) {
@@ -218,6 +252,9 @@ public final class ExampleServer implements AutoCloseable {
     try {
       mcp.closeGracefully();
       jetty.stop();
+      if (store != null) {
+        store.close();
+      }
     } catch (Exception e) {
       LOG.warn("Stopping failed: {}", e.toString());
     }
