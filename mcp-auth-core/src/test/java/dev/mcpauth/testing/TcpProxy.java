@@ -44,13 +44,21 @@ public final class TcpProxy implements AutoCloseable {
     accept.start();
   }
 
-  /** Refuses new connections and resets the open ones. */
+  /** Refuses new connections and resets the open ones; in effect when this returns. */
   public synchronized void cut() throws IOException {
     server.close();
     for (Socket socket : open) {
       socket.close();
     }
     open.clear();
+    for (int attempt = 0; attempt < 100; attempt++) { // until the port refuses
+      try (Socket probe = new Socket()) {
+        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 100);
+      } catch (IOException refused) {
+        return;
+      }
+    }
+    throw new IllegalStateException("port " + port + " still accepts connections");
   }
 
   @Override

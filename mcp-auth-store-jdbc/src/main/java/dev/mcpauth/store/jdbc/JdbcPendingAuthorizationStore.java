@@ -4,13 +4,15 @@ import dev.mcpauth.authorization.PendingAuthorization;
 import dev.mcpauth.store.PendingAuthorizationStore;
 import dev.mcpauth.store.StoredJson;
 import dev.mcpauth.store.TokenHash;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.Optional;
 
 /**
- * Pending authorizations in {@code mcp_auth_pending_authorization}. {@link #consume} reads the row,
- * then deletes it: of concurrent consumers, on any number of servers, only the one whose DELETE
- * removes the row gets the request (the database's row lock decides).
+ * Pending authorizations in {@code mcp_auth_pending_authorization}. {@link #consume} locks, reads
+ * and deletes the row in one transaction: of concurrent consumers, on any number of servers, only
+ * the one whose DELETE removes the row gets the request, and a failure half-way deletes nothing.
  */
 final class JdbcPendingAuthorizationStore implements PendingAuthorizationStore {
   private final Sql sql;
@@ -42,12 +44,25 @@ final class JdbcPendingAuthorizationStore implements PendingAuthorizationStore {
 
   @Override
   public Optional<PendingAuthorization> consume(TokenHash handleHash) {
-    Optional<PendingAuthorization> pending = find(handleHash);
-    if (pending.isEmpty()) {
-      return Optional.empty();
-    }
-    int deleted = sql.update("DELETE FROM mcp_auth_pending_authorization WHERE handle_hash = ?",
-        s -> s.setString(1, handleHash.value()));
-    return deleted == 1 ? pending : Optional.empty();
+    long now = clock.millis();
+    return sql.transaction(connection -> {
+      String document;
+      try (PreparedStatement select = connection.prepareStatement("SELECT document FROM mcp_auth_pending_authorization"
+          + " WHERE handle_hash = ? AND expires_at > ? FOR UPDATE")) {
+        select.setString(1, handleHash.value());
+        select.setLong(2, now);
+        try (ResultSet row = select.executeQuery()) {
+          if (!row.next()) {
+            return Optional.empty();
+          }
+          document = row.getString(1);
+        }
+      }
+      try (PreparedStatement delete = connection.prepareStatement(
+          "DELETE FROM mcp_auth_pending_authorization WHERE handle_hash = ?")) {
+        delete.setString(1, handleHash.value());
+        return delete.executeUpdate() == 1 ? Optional.of(StoredJson.pending(document)) : Optional.empty();
+      }
+    });
   }
 }

@@ -5,13 +5,16 @@ import dev.mcpauth.store.StoredJson;
 import dev.mcpauth.store.TokenHash;
 import dev.mcpauth.store.TokenStore;
 import dev.mcpauth.token.StoredToken;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.Optional;
 
 /**
- * Codes and refresh tokens in {@code mcp_auth_token}, by hash. {@link #consume} is one conditional
- * UPDATE ({@code consumed = FALSE} to {@code TRUE}): the database lets exactly one of any number of
- * concurrent calls, on any number of servers, change the row, and that one is the first use.
+ * Codes and refresh tokens in {@code mcp_auth_token}, by hash. {@link #consume} locks the row
+ * ({@code SELECT … FOR UPDATE}) and marks it consumed in one transaction: of any number of
+ * concurrent calls, on any number of servers, exactly one finds it unconsumed, and a failure
+ * half-way rolls back, so a token is never spent without the caller learning it was its first use.
  */
 final class JdbcTokenStore implements TokenStore {
   private final Sql sql;
@@ -44,16 +47,29 @@ final class JdbcTokenStore implements TokenStore {
   @Override
   public Optional<Redemption> consume(TokenHash hash) {
     long now = clock.millis();
-    int claimed = sql.update(
-        "UPDATE mcp_auth_token SET consumed = TRUE WHERE token_hash = ? AND consumed = FALSE AND expires_at > ?", s -> {
-          s.setString(1, hash.value());
-          s.setLong(2, now);
-        });
-    return sql.queryOne("SELECT document FROM mcp_auth_token WHERE token_hash = ? AND expires_at > ?",
-        s -> {
-          s.setString(1, hash.value());
-          s.setLong(2, now);
-        },
-        row -> new Redemption(StoredJson.token(row.getString(1)), claimed == 1));
+    return sql.transaction(connection -> {
+      String document;
+      boolean consumed;
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT document, consumed FROM mcp_auth_token WHERE token_hash = ? AND expires_at > ? FOR UPDATE")) {
+        select.setString(1, hash.value());
+        select.setLong(2, now);
+        try (ResultSet row = select.executeQuery()) {
+          if (!row.next()) {
+            return Optional.empty();
+          }
+          document = row.getString(1);
+          consumed = row.getBoolean(2);
+        }
+      }
+      if (!consumed) {
+        try (PreparedStatement update = connection.prepareStatement(
+            "UPDATE mcp_auth_token SET consumed = TRUE WHERE token_hash = ?")) {
+          update.setString(1, hash.value());
+          update.executeUpdate();
+        }
+      }
+      return Optional.of(new Redemption(StoredJson.token(document), !consumed));
+    });
   }
 }

@@ -29,6 +29,12 @@ final class Sql {
     T read(ResultSet row) throws SQLException;
   }
 
+  /** Work done on one connection inside one transaction. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
   private final DataSource dataSource;
 
   Sql(DataSource dataSource) {
@@ -55,6 +61,45 @@ final class Sql {
       }
     } catch (SQLException e) {
       throw unavailable(e);
+    }
+  }
+
+  /**
+   * Runs {@code work} in one transaction on one connection: committed whole, or rolled back whole if
+   * any statement or the connection fails, so a failure leaves nothing half-written.
+   */
+  <T> T transaction(Work<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(connection);
+        throw e;
+      } finally {
+        resetQuietly(connection, autoCommit);
+      }
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  private static void rollbackQuietly(Connection connection) {
+    try {
+      connection.rollback();
+    } catch (SQLException ignored) {
+      // the connection is gone; the database rolls back on its own
+    }
+  }
+
+  private static void resetQuietly(Connection connection, boolean autoCommit) {
+    try {
+      connection.setAutoCommit(autoCommit);
+    } catch (SQLException ignored) {
+      // a broken connection; the pool discards it
     }
   }
 
