@@ -1,7 +1,9 @@
 package dev.mcpauth.resource;
 
 import dev.mcpauth.ErrorCode;
+import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import dev.mcpauth.OAuthException;
+import dev.mcpauth.internal.IssuerDiscovery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +27,7 @@ final class DiscoveredIssuer {
   private final Duration retryInterval;
   private final Duration maxWait;
   private final ReentrantLock discovering = new ReentrantLock();
-  private volatile IssuerDiscovery.IssuerMetadata metadata;
+  private volatile AuthorizationServerMetadata metadata;
   private Instant lastFailure; // guarded by discovering
 
   DiscoveredIssuer(IssuerDiscovery discovery, Clock clock, Duration retryInterval, Duration maxWait) {
@@ -36,8 +38,8 @@ final class DiscoveredIssuer {
   }
 
   /** @throws OAuthException {@code temporarily_unavailable} while the metadata cannot be had */
-  IssuerDiscovery.IssuerMetadata get() {
-    IssuerDiscovery.IssuerMetadata known = metadata;
+  AuthorizationServerMetadata get() {
+    AuthorizationServerMetadata known = metadata;
     if (known != null) {
       return known;
     }
@@ -56,14 +58,14 @@ final class DiscoveredIssuer {
     }
   }
 
-  private IssuerDiscovery.IssuerMetadata discoverOnce() {
+  private AuthorizationServerMetadata discoverOnce() {
     Instant now = clock.instant();
     if (lastFailure != null && now.isBefore(lastFailure.plus(retryInterval))) {
       throw unavailable();
     }
     try {
       metadata = discovery.discover();
-      LOG.info("Discovered the authorization server {}", metadata.issuer());
+      LOG.info("Discovered the authorization server {}", metadata.getIssuer());
       return metadata;
     } catch (IssuerDiscovery.DiscoveryException e) {
       lastFailure = now;

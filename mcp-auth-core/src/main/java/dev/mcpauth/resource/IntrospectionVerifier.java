@@ -65,7 +65,7 @@ final class IntrospectionVerifier implements TokenVerifier {
   }
 
   private TokenIntrospectionSuccessResponse introspect(String token) {
-    URI endpoint = issuer.get().introspectionEndpoint();
+    URI endpoint = issuer.get().getIntrospectionEndpointURI();
     if (endpoint == null) {
       throw new OAuthException(ErrorCode.TEMPORARILY_UNAVAILABLE, "The authorization server offers no introspection",
           "its metadata has no introspection_endpoint");

@@ -10,6 +10,7 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.BadJWTException;
@@ -93,8 +94,8 @@ final class JwtVerifier implements TokenVerifier {
     if (known != null) {
       return known;
     }
-    IssuerDiscovery.IssuerMetadata metadata = issuer.get();
-    if (metadata.jwksUri() == null) {
+    AuthorizationServerMetadata metadata = issuer.get();
+    if (metadata.getJWKSetURI() == null) {
       throw new OAuthException(ErrorCode.TEMPORARILY_UNAVAILABLE, "The authorization server publishes no keys",
           "its metadata has no jwks_uri: configure introspection instead");
     }
@@ -102,10 +103,10 @@ final class JwtVerifier implements TokenVerifier {
     return processor.get();
   }
 
-  private DefaultJWTProcessor<SecurityContext> newProcessor(IssuerDiscovery.IssuerMetadata metadata) {
+  private DefaultJWTProcessor<SecurityContext> newProcessor(AuthorizationServerMetadata metadata) {
     JWKSource<SecurityContext> keys;
     try {
-      keys = JWKSourceBuilder.<SecurityContext>create(metadata.jwksUri().toURL(), new DefaultResourceRetriever(
+      keys = JWKSourceBuilder.<SecurityContext>create(metadata.getJWKSetURI().toURL(), new DefaultResourceRetriever(
               (int) config.connectTimeout().toMillis(), (int) config.readTimeout().toMillis(), ResourceServer.MAX_JWKS_BYTES))
           .cache(config.jwksCacheLifetime().toMillis(), config.readTimeout().toMillis() + config.connectTimeout().toMillis())
           .refreshAheadCache(false)

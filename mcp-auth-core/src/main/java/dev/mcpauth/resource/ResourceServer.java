@@ -3,6 +3,7 @@ package dev.mcpauth.resource;
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.mcpauth.OAuthException;
 import dev.mcpauth.http.EndpointResponse;
+import dev.mcpauth.internal.IssuerDiscovery;
 import dev.mcpauth.internal.Uris;
 import dev.mcpauth.metadata.ProtectedResourceMetadata;
 import dev.mcpauth.token.TokenVerifier;

@@ -19,4 +19,13 @@ public interface Storage {
   GrantStore grants();
 
   TokenStore tokens();
+
+  /**
+   * Sealed upstream tokens, for servers that federate the login to an upstream identity provider.
+   * Stores written before federation existed need not keep them: the default refuses, and a server
+   * configured with an upstream provider fails at start-up on such a store.
+   */
+  default UpstreamTokenStore upstreamTokens() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no upstream tokens");
+  }
 }

@@ -207,7 +207,7 @@ class ResourceServerTest {
   void discoveryWhenIssuerHasAPathThenProbesInTheMcpOrderAndFindsTheOpenIdDocument() throws Exception {
     issuer = new TestIssuer("/realms/mcp");
     issuer.metadataAt("/realms/mcp/.well-known/openid-configuration").publish(rsa.toPublicJWK());
-    assertThat(IssuerDiscovery.metadataUrls(issuer.issuer())).extracting(java.net.URI::getPath).containsExactly(
+    assertThat(dev.mcpauth.internal.IssuerDiscovery.metadataUrls(issuer.issuer())).extracting(java.net.URI::getPath).containsExactly(
         "/.well-known/oauth-authorization-server/realms/mcp",
         "/.well-known/openid-configuration/realms/mcp",
         "/realms/mcp/.well-known/openid-configuration");

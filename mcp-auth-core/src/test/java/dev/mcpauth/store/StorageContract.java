@@ -67,6 +67,27 @@ public abstract class StorageContract {
         Set.of("consent"), clock.instant(), clock.instant().plus(lifetime));
   }
 
+  // Upstream tokens (sealed values; the store never sees them in clear)
+
+  @Test
+  void upstreamTokensWhenSavedThenFoundOnTheOtherInstanceReplacedAndDeleted() {
+    String grantId = id();
+    storage.upstreamTokens().save(grantId, "v1.kid.sealed-1", clock.instant().plus(Duration.ofDays(1)));
+    assertThat(secondInstance().upstreamTokens().find(grantId)).contains("v1.kid.sealed-1");
+    secondInstance().upstreamTokens().save(grantId, "v1.kid.sealed-2", clock.instant().plus(Duration.ofDays(1)));
+    assertThat(storage.upstreamTokens().find(grantId)).contains("v1.kid.sealed-2");
+    storage.upstreamTokens().delete(grantId);
+    assertThat(secondInstance().upstreamTokens().find(grantId)).isEmpty();
+  }
+
+  @Test
+  void upstreamTokensWhenExpiredThenNotFound() {
+    String grantId = id();
+    storage.upstreamTokens().save(grantId, "v1.kid.sealed", clock.instant().plus(Duration.ofMinutes(5)));
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(storage.upstreamTokens().find(grantId)).isEmpty();
+  }
+
   // Clients
 
   @Test

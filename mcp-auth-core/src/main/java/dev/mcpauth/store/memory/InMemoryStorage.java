@@ -9,6 +9,7 @@ import dev.mcpauth.store.Redemption;
 import dev.mcpauth.store.Storage;
 import dev.mcpauth.store.TokenHash;
 import dev.mcpauth.store.TokenStore;
+import dev.mcpauth.store.UpstreamTokenStore;
 import dev.mcpauth.token.Grant;
 import dev.mcpauth.token.StoredToken;
 import java.time.Clock;
@@ -31,6 +32,7 @@ public final class InMemoryStorage implements Storage {
   private final Pending pending;
   private final Grants grants;
   private final Tokens tokens;
+  private final Upstream upstream;
 
   public InMemoryStorage(Clock clock) {
     Objects.requireNonNull(clock, "clock");
@@ -43,6 +45,7 @@ public final class InMemoryStorage implements Storage {
     pending = new Pending(new ExpiringMap<>(clock));
     grants = new Grants(new ExpiringMap<>(clock));
     tokens = new Tokens(new ExpiringMap<>(clock));
+    upstream = new Upstream(new ExpiringMap<>(clock));
   }
 
   /**
@@ -50,7 +53,8 @@ public final class InMemoryStorage implements Storage {
    * lapsed entries leave a few at a time as new ones are written.
    */
   public int entryCount() {
-    return clients.map().size() + pending.map().size() + grants.map().size() + tokens.map().size();
+    return clients.map().size() + pending.map().size() + grants.map().size() + tokens.map().size()
+        + upstream.map().size();
   }
 
   @Override
@@ -71,6 +75,28 @@ public final class InMemoryStorage implements Storage {
   @Override
   public TokenStore tokens() {
     return tokens;
+  }
+
+  @Override
+  public UpstreamTokenStore upstreamTokens() {
+    return upstream;
+  }
+
+  private record Upstream(ExpiringMap<String, String> map) implements UpstreamTokenStore {
+    @Override
+    public void save(String grantId, String sealed, java.time.Instant expiresAt) {
+      map.put(grantId, sealed, expiresAt);
+    }
+
+    @Override
+    public Optional<String> find(String grantId) {
+      return map.get(grantId);
+    }
+
+    @Override
+    public void delete(String grantId) {
+      map.remove(grantId);
+    }
   }
 
   private record Clients(ExpiringMap<String, Client> map) implements ClientStore {

@@ -4,20 +4,29 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
 
-/** The one statement the databases spell differently: insert-or-replace of a client. */
+/** The statements the databases spell differently: insert-or-replace. */
 enum Dialect {
-  POSTGRESQL("INSERT INTO mcp_auth_client (client_id, document, expires_at) VALUES (?, ?, ?)"
-      + " ON CONFLICT (client_id) DO UPDATE SET document = EXCLUDED.document, expires_at = EXCLUDED.expires_at"),
-  H2("MERGE INTO mcp_auth_client (client_id, document, expires_at) KEY (client_id) VALUES (?, ?, ?)");
+  POSTGRESQL("INSERT INTO %1$s (%2$s, %3$s, expires_at) VALUES (?, ?, ?)"
+      + " ON CONFLICT (%2$s) DO UPDATE SET %3$s = EXCLUDED.%3$s, expires_at = EXCLUDED.expires_at"),
+  H2("MERGE INTO %1$s (%2$s, %3$s, expires_at) KEY (%2$s) VALUES (?, ?, ?)");
 
-  private final String upsertClient;
+  private final String upsert;
 
-  Dialect(String upsertClient) {
-    this.upsertClient = upsertClient;
+  Dialect(String upsert) {
+    this.upsert = upsert;
   }
 
   String upsertClient() {
-    return upsertClient;
+    return upsert("mcp_auth_client", "client_id", "document");
+  }
+
+  String upsertUpstreamToken() {
+    return upsert("mcp_auth_upstream_token", "grant_id", "sealed");
+  }
+
+  /** Insert-or-replace of (key, value, expires_at) in {@code table}; names are constants, never input. */
+  private String upsert(String table, String key, String value) {
+    return String.format(upsert, table, key, value);
   }
 
   /** @throws IllegalStateException for a database other than PostgreSQL or H2 */

@@ -5,6 +5,7 @@ import dev.mcpauth.store.GrantStore;
 import dev.mcpauth.store.PendingAuthorizationStore;
 import dev.mcpauth.store.Storage;
 import dev.mcpauth.store.TokenStore;
+import dev.mcpauth.store.UpstreamTokenStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -34,8 +35,8 @@ import javax.sql.DataSource;
  */
 public final class JdbcStorage implements Storage {
   private static final List<String> TABLES = List.of(
-      "mcp_auth_client", "mcp_auth_pending_authorization", "mcp_auth_grant", "mcp_auth_token");
-  private static final List<String> KEYS = List.of("client_id", "handle_hash", "grant_id", "token_hash");
+      "mcp_auth_client", "mcp_auth_pending_authorization", "mcp_auth_grant", "mcp_auth_token", "mcp_auth_upstream_token");
+  private static final List<String> KEYS = List.of("client_id", "handle_hash", "grant_id", "token_hash", "grant_id");
   private static final int PURGE_BATCH = 1000;
 
   private final Sql sql;
@@ -44,6 +45,7 @@ public final class JdbcStorage implements Storage {
   private final PendingAuthorizationStore pending;
   private final GrantStore grants;
   private final TokenStore tokens;
+  private final UpstreamTokenStore upstreamTokens;
 
   private JdbcStorage(DataSource dataSource, Dialect dialect, Clock clock) {
     this.sql = new Sql(dataSource);
@@ -52,6 +54,7 @@ public final class JdbcStorage implements Storage {
     this.pending = new JdbcPendingAuthorizationStore(sql, clock);
     this.grants = new JdbcGrantStore(sql, clock);
     this.tokens = new JdbcTokenStore(sql, clock);
+    this.upstreamTokens = new JdbcUpstreamTokenStore(sql, dialect, clock);
   }
 
   public static Builder builder(DataSource dataSource) {
@@ -92,6 +95,11 @@ public final class JdbcStorage implements Storage {
   @Override
   public TokenStore tokens() {
     return tokens;
+  }
+
+  @Override
+  public UpstreamTokenStore upstreamTokens() {
+    return upstreamTokens;
   }
 
   /**

@@ -22,7 +22,7 @@ final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
   /** In order; a released migration is never edited, only followed by a new one. */
-  static final List<String> SCRIPTS = List.of("V1__create_tables.sql");
+  static final List<String> SCRIPTS = List.of("V1__create_tables.sql", "V2__upstream_tokens.sql");
 
   private Migrations() {}
 

@@ -11,6 +11,7 @@ import dev.mcpauth.store.Storage;
 import dev.mcpauth.store.StoredJson;
 import dev.mcpauth.store.TokenHash;
 import dev.mcpauth.store.TokenStore;
+import dev.mcpauth.store.UpstreamTokenStore;
 import dev.mcpauth.token.Grant;
 import dev.mcpauth.token.StoredToken;
 import java.net.URI;
@@ -62,6 +63,7 @@ public final class RedisStorage implements Storage {
   private final PendingAuthorizationStore pending = new Pending();
   private final GrantStore grants = new Grants();
   private final TokenStore tokens = new Tokens();
+  private final UpstreamTokenStore upstreamTokens = new Upstream();
 
   private RedisStorage(Builder builder) {
     this.redis = builder.redis;
@@ -118,6 +120,11 @@ public final class RedisStorage implements Storage {
   @Override
   public TokenStore tokens() {
     return tokens;
+  }
+
+  @Override
+  public UpstreamTokenStore upstreamTokens() {
+    return upstreamTokens;
   }
 
   /** Closes the connection pool. */
@@ -228,6 +235,24 @@ public final class RedisStorage implements Storage {
 
     private String usedKey(TokenHash hash) {
       return prefix + "token-used:" + hash.value();
+    }
+  }
+
+  /** Sealed upstream tokens: {@code …:upstream:<grant id>}, with the grant's TTL. */
+  private final class Upstream implements UpstreamTokenStore {
+    @Override
+    public void save(String grantId, String sealed, Instant expiresAt) {
+      call(() -> redis.set(prefix + "upstream:" + grantId, sealed, ttl(expiresAt)));
+    }
+
+    @Override
+    public Optional<String> find(String grantId) {
+      return Optional.ofNullable(call(() -> redis.get(prefix + "upstream:" + grantId)));
+    }
+
+    @Override
+    public void delete(String grantId) {
+      call(() -> redis.del(prefix + "upstream:" + grantId));
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.mcpauth.resource;
+package dev.mcpauth.internal;
 
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
@@ -16,18 +16,16 @@ import java.util.List;
 /**
  * Reads an external authorization server's metadata (RFC 8414 §3, OpenID Connect Discovery 1.0 §4)
  * at each URL clients probe, in the MCP 2025-11-25 order, and accepts the first document whose
- * {@code issuer} is exactly the configured one (RFC 8414 §3.3). Thread-safe.
+ * {@code issuer} is exactly the configured one (RFC 8414 §3.3). For resource-server mode and for
+ * upstream identity providers. Thread-safe.
  */
-final class IssuerDiscovery {
+public final class IssuerDiscovery {
   /** Metadata documents are a few kilobytes; a bigger answer is not one. */
   private static final int MAX_DOCUMENT_BYTES = 512 * 1024;
 
-  /** What this resource server needs from the issuer's metadata. */
-  record IssuerMetadata(String issuer, URI jwksUri, URI introspectionEndpoint) {}
-
   /** Discovery did not succeed; the message says why, for the operator's log. */
-  static final class DiscoveryException extends Exception {
-    DiscoveryException(String message) {
+  public static final class DiscoveryException extends Exception {
+    public DiscoveryException(String message) {
       super(message, null, false, false);
     }
   }
@@ -36,7 +34,7 @@ final class IssuerDiscovery {
   private final HttpClient http;
   private final Duration readTimeout;
 
-  IssuerDiscovery(String issuer, Duration connectTimeout, Duration readTimeout) {
+  public IssuerDiscovery(String issuer, Duration connectTimeout, Duration readTimeout) {
     this.issuer = issuer;
     this.readTimeout = readTimeout;
     this.http = HttpClient.newBuilder()
@@ -51,7 +49,7 @@ final class IssuerDiscovery {
    * {@code /tenant1/.well-known/openid-configuration}; for an issuer without a path, the RFC 8414 and
    * the OpenID document at the root.
    */
-  static List<URI> metadataUrls(String issuer) {
+  public static List<URI> metadataUrls(String issuer) {
     URI uri = URI.create(issuer);
     String origin = uri.getScheme() + "://" + uri.getRawAuthority();
     String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
@@ -64,7 +62,8 @@ final class IssuerDiscovery {
     return urls;
   }
 
-  IssuerMetadata discover() throws DiscoveryException {
+  /** The issuer's metadata, as Nimbus parsed it (OpenID documents parse as RFC 8414 ones too). */
+  public AuthorizationServerMetadata discover() throws DiscoveryException {
     List<String> failures = new ArrayList<>();
     for (URI url : metadataUrls(issuer)) {
       String document;
@@ -87,7 +86,7 @@ final class IssuerDiscovery {
         throw new DiscoveryException("the metadata at " + url + " names the issuer " + named
             + ", not the configured " + issuer + "; configure the issuer exactly as it names itself");
       }
-      return new IssuerMetadata(named, metadata.getJWKSetURI(), metadata.getIntrospectionEndpointURI());
+      return metadata;
     }
     throw new DiscoveryException("no metadata for " + issuer + " at any of: " + String.join("; ", failures));
   }
