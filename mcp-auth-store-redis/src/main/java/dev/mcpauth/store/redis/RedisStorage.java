@@ -238,16 +238,24 @@ public final class RedisStorage implements Storage {
     }
   }
 
-  /** Sealed upstream tokens: {@code …:upstream:<grant id>}, with the grant's TTL. */
+  /**
+   * Sealed upstream tokens: {@code …:upstream:<grant id>} holding {@code <expiry millis> <sealed>},
+   * with a TTL at that expiry.
+   */
   private final class Upstream implements UpstreamTokenStore {
     @Override
     public void save(String grantId, String sealed, Instant expiresAt) {
-      call(() -> redis.set(prefix + "upstream:" + grantId, sealed, ttl(expiresAt)));
+      call(() -> redis.set(prefix + "upstream:" + grantId, expiresAt.toEpochMilli() + " " + sealed, ttl(expiresAt)));
     }
 
     @Override
     public Optional<String> find(String grantId) {
-      return Optional.ofNullable(call(() -> redis.get(prefix + "upstream:" + grantId)));
+      String value = call(() -> redis.get(prefix + "upstream:" + grantId));
+      if (value == null || value.indexOf(' ') < 0) {
+        return Optional.empty();
+      }
+      long expiresAt = Long.parseLong(value.substring(0, value.indexOf(' ')));
+      return clock.millis() < expiresAt ? Optional.of(value.substring(value.indexOf(' ') + 1)) : Optional.empty();
     }
 
     @Override
