@@ -3,12 +3,13 @@
 // tools/list, tools/call whoami -> refresh -> 403 step-up and re-authorization with the extra scope.
 // Usage: node ts-client-flow.mjs MCP_URL USERNAME PASSWORD [OPTIONS_JSON]
 //   OPTIONS_JSON (for an external authorization server): {"clientId": a pre-registered client, used
-//   instead of dynamic registration; "login": "mock-oauth2-server" to sign in on that server's form}
+//   instead of dynamic registration; "login": "mock-oauth2-server" to sign in on that server's form,
+//   "federated" to consent here and sign in at mock-oauth2-server upstream; "upstreamTool": a tool to call}
 // Prints one JSON line with what happened; exits 0 only if every step behaved.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import { consent } from './consent-driver.mjs';
+import { consent, federatedConsent } from './consent-driver.mjs';
 
 const [mcpUrl, username, password, optionsJson] = process.argv.slice(2);
 const options = JSON.parse(optionsJson ?? '{}');
@@ -64,6 +65,7 @@ function connectOnce() {
 // the user names the claims the identity provider vouches for (here: the scopes the client asked for).
 async function signIn(url) {
   const log = (m, u, s) => http.push({ method: m, path: new URL(u).pathname, status: s });
+  if (options.login === 'federated') return federatedConsent(url, { username, log });
   if (options.login !== 'mock-oauth2-server') return consent(url, { username, password, log });
   // It accepts OpenID authentication requests only; Keycloak, Entra and the others do not need this.
   const asOpenId = new URL(url);
@@ -86,7 +88,7 @@ async function authorizeInBrowser(step) {
   const url = new URL(store.authorizationUrl);
   const redirect = await signIn(url);
   if (redirect.searchParams.get('state') !== url.searchParams.get('state')) throw new Error('state not echoed');
-  if (!options.login && !redirect.searchParams.get('iss')) throw new Error('no iss in the authorization response');
+  if (options.login !== 'mock-oauth2-server' && !redirect.searchParams.get('iss')) throw new Error('no iss in the authorization response');
   report.steps.push({ step, scope: url.searchParams.get('scope'), resource: url.searchParams.get('resource'),
     iss: redirect.searchParams.get('iss'), codeReceived: !!redirect.searchParams.get('code') });
   return redirect.searchParams.get('code');
@@ -129,6 +131,12 @@ try {
   const written = await client.callTool({ name: 'write_note', arguments: { text: 'hello' } });
   const whoAfter = JSON.parse((await client.callTool({ name: 'whoami', arguments: {} })).content[0].text);
   report.steps.push({ step: 'write_note', text: written.content[0].text, scopes: whoAfter.scopes });
+
+  if (options.upstreamTool) {
+    const upstream = await client.callTool({ name: options.upstreamTool, arguments: {} });
+    report.steps.push({ step: options.upstreamTool, text: upstream.content[0].text, isError: !!upstream.isError });
+  }
+  report.steps.push({ step: 'client-tokens', issuer: JSON.parse(Buffer.from(store.tokens.access_token.split('.')[1], 'base64url')).iss });
 
   await client.close();
   report.ok = true;

@@ -19,6 +19,11 @@ import dev.mcpauth.token.SigningKeys;
 import dev.mcpauth.token.TokenEndpoint;
 import dev.mcpauth.token.TokenService;
 import dev.mcpauth.token.TokenVerifier;
+import dev.mcpauth.store.UpstreamTokenStore;
+import dev.mcpauth.upstream.UpstreamLogin;
+import dev.mcpauth.upstream.UpstreamProvider;
+import dev.mcpauth.upstream.UpstreamSession;
+import dev.mcpauth.upstream.UpstreamTokenSealer;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -52,13 +57,35 @@ public final class AuthorizationServer {
   private final AuthorizationEndpoint authorizationEndpoint;
   private final RegistrationEndpoint registrationEndpoint;
   private final TokenService tokens;
+  private final UpstreamLogin upstreamLogin;
+  private final UpstreamSession upstreamSession;
 
-  private AuthorizationServer(Settings settings, Optional<String> resourceName) {
+  private AuthorizationServer(Settings settings, Optional<String> resourceName, UpstreamProvider upstream,
+      UpstreamTokenSealer sealer) {
     this.settings = settings;
     this.metadata = new ServerMetadata(settings, resourceName);
     this.authorizationEndpoint = new AuthorizationEndpoint(settings);
     this.registrationEndpoint = new RegistrationEndpoint(settings);
     this.tokens = new TokenService(settings);
+    if (upstream != null) {
+      UpstreamTokenStore store = settings.storage().upstreamTokens();
+      this.upstreamLogin = new UpstreamLogin(upstream, sealer, authorizationEndpoint, store, settings.clock());
+      this.upstreamSession = new UpstreamSession(upstream, sealer, store, settings.storage().grants(), tokens::revokeGrant,
+          settings.clock());
+    } else {
+      this.upstreamLogin = null;
+      this.upstreamSession = null;
+    }
+  }
+
+  /** The federated login, when the server was built with {@link Builder#upstream}. */
+  public Optional<UpstreamLogin> upstreamLogin() {
+    return Optional.ofNullable(upstreamLogin);
+  }
+
+  /** The upstream tokens of each grant, when the login is federated: for tool handlers and the proxy. */
+  public Optional<UpstreamSession> upstreamSession() {
+    return Optional.ofNullable(upstreamSession);
   }
 
   public static Builder builder() {
@@ -132,6 +159,8 @@ public final class AuthorizationServer {
     private Set<String> defaultScopes;
     private SigningKey signingKey;
     private final Map<SigningKey, Instant> retiredKeys = new LinkedHashMap<>();
+    private UpstreamProvider upstream;
+    private UpstreamTokenSealer upstreamSealer;
     private Storage storage;
     private Clock clock = Clock.systemUTC();
     private SecureRandom random;
@@ -364,7 +393,26 @@ public final class AuthorizationServer {
           new Events(eventListener, clock),
           keys,
           verificationCacheSize);
-      return new AuthorizationServer(settings, Optional.ofNullable(resourceName));
+      if (upstream != null) {
+        try {
+          settings.storage().upstreamTokens();
+        } catch (UnsupportedOperationException e) {
+          throw new IllegalStateException("Invalid mcp-auth configuration: a federated login keeps upstream tokens, and "
+              + e.getMessage() + "; use InMemoryStorage, JdbcStorage or RedisStorage");
+        }
+      }
+      return new AuthorizationServer(settings, Optional.ofNullable(resourceName), upstream, upstreamSealer);
+    }
+
+    /**
+     * Federates the login to an upstream identity provider: users consent here, sign in there, and
+     * this server issues its own tokens, keeping the provider's sealed with {@code sealer} and bound
+     * to the grant (see {@code ConsentPage.withUpstreamLogin} in the servlet module).
+     */
+    public Builder upstream(UpstreamProvider provider, UpstreamTokenSealer sealer) {
+      this.upstream = Objects.requireNonNull(provider, "provider");
+      this.upstreamSealer = Objects.requireNonNull(sealer, "sealer");
+      return this;
     }
 
     private String checkIssuer() {

@@ -102,6 +102,15 @@ public final class AuthorizationEndpoint {
    * @throws IllegalArgumentException if an approval grants a scope that was not requested
    */
   public AuthorizationStep complete(String handle, Decision decision) {
+    return complete(handle, decision, grant -> { });
+  }
+
+  /**
+   * As {@link #complete(String, Decision)}, calling {@code grantCreated} with an approval's grant
+   * after it is stored and before its code is: whatever the caller attaches to the grant (upstream
+   * tokens) exists before the client can use it.
+   */
+  public AuthorizationStep complete(String handle, Decision decision, java.util.function.Consumer<Grant> grantCreated) {
     OAuthException gone = OAuthException.invalidRequest("This authorization request has expired or was already completed");
     if (handle == null || handle.isEmpty()) {
       return new AuthorizationStep.ErrorPage(gone);
@@ -128,13 +137,14 @@ public final class AuthorizationEndpoint {
     if (client.isEmpty()) {
       return new AuthorizationStep.ErrorPage(OAuthException.invalidClient("The client is no longer registered"));
     }
-    String code = issueCode(pending, approve, client.get());
+    String code = issueCode(pending, approve, client.get(), grantCreated);
     AuthorizationSuccessResponse success = new AuthorizationSuccessResponse(
         redirect, new AuthorizationCode(code), null, state, new Issuer(settings.issuer()), ResponseMode.QUERY);
     return new AuthorizationStep.Redirect(success.toURI());
   }
 
-  private String issueCode(PendingAuthorization pending, Decision.Approve approve, Client client) {
+  private String issueCode(PendingAuthorization pending, Decision.Approve approve, Client client,
+      java.util.function.Consumer<Grant> grantCreated) {
     Instant now = settings.clock().instant();
     Grant grant = new Grant(
         settings.secrets().newId(),
@@ -147,6 +157,7 @@ public final class AuthorizationEndpoint {
         now,
         now.plus(settings.lifetimes().grant()));
     settings.storage().grants().save(grant);
+    grantCreated.accept(grant);
     String code = settings.secrets().newSecret();
     settings.storage().tokens().save(new StoredToken(
         TokenHash.of(code), TokenKind.AUTHORIZATION_CODE, grant.id(), grant.clientId(), now,

@@ -27,6 +27,11 @@ final class GrantRevocation {
    */
   void revoke(String grantId, String clientId, EventType cause) {
     settings.storage().grants().revoke(grantId);
+    try {
+      settings.storage().upstreamTokens().delete(grantId);
+    } catch (UnsupportedOperationException noFederation) {
+      // a store without upstream tokens: there are none to delete
+    }
     for (IssuedTokenVerifier verifier : verifiers) {
       verifier.forgetGrant(grantId);
     }

@@ -16,9 +16,12 @@ public final class TokenService {
   private final RevocationEndpoint revocationEndpoint;
   private final IntrospectionEndpoint introspectionEndpoint;
   private final Map<String, IssuedTokenVerifier> verifiers;
+  private final GrantRevocation revocation;
+  private final Settings settings;
 
   public TokenService(Settings settings) {
-    GrantRevocation revocation = new GrantRevocation(settings);
+    this.settings = settings;
+    this.revocation = new GrantRevocation(settings);
     ClientAuthenticator authenticator = new ClientAuthenticator(settings.storage().clients(), settings.clock());
     this.verifiers = settings.resources().stream()
         .collect(Collectors.toUnmodifiableMap(Function.identity(), resource -> new IssuedTokenVerifier(settings, resource)));
@@ -41,6 +44,12 @@ public final class TokenService {
 
   public IntrospectionEndpoint introspectionEndpoint() {
     return introspectionEndpoint;
+  }
+
+  /** Revokes a grant and everything issued from it, in this process at once (e.g. its upstream login ended). */
+  public void revokeGrant(String grantId) {
+    String clientId = settings.storage().grants().find(grantId).map(Grant::clientId).orElse(null);
+    revocation.revoke(grantId, clientId, dev.mcpauth.event.EventType.GRANT_REVOKED);
   }
 
   /** The verifier for one configured resource (exactly as configured). */

@@ -23,6 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Seals upstream tokens for storage with AES-256-GCM, bound to their grant: the grant id is the
  * additional authenticated data, so a sealed value copied to another grant does not open. The
+ * upstream login's browser binding (a cookie) is sealed the same way, for its own purpose. The
  * output is {@code v1.<key id>.<base64url(nonce ‖ ciphertext ‖ tag)>}; the key id (the first bytes of
  * the key's SHA-256) picks the key on opening, so keys rotate: seal with the current key, keep the
  * previous ones for opening until their values have been refreshed or have lapsed.
@@ -82,16 +83,33 @@ public final class UpstreamTokenSealer {
     plain.put("rt", tokens.refreshToken());
     plain.put("exp", tokens.expiresAt() == null ? null : tokens.expiresAt().toString());
     plain.put("scope", tokens.scope());
-    byte[] nonce = new byte[NONCE_BYTES];
-    random.nextBytes(nonce);
-    byte[] sealed = crypt(Cipher.ENCRYPT_MODE, keys.get(currentKeyId), nonce, grantId,
-        plain.toString().getBytes(StandardCharsets.UTF_8));
-    return VERSION + "." + currentKeyId + "." + BASE64URL.encodeToString(
-        ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
+    return sealText(plain.toString(), "upstream tokens|" + grantId);
   }
 
   /** @throws IllegalArgumentException if the value was not sealed for this grant with one of these keys */
   public UpstreamTokens open(String sealed, String grantId) {
+    String plain = openText(sealed, "upstream tokens|" + Objects.requireNonNull(grantId, "grantId"));
+    try {
+      JsonNode o = JSON.readTree(plain);
+      return new UpstreamTokens(o.get("at").asText(), text(o, "rt"),
+          text(o, "exp") == null ? null : Instant.parse(text(o, "exp")), text(o, "scope"));
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("the sealed value is malformed");
+    }
+  }
+
+  /** Seals any text for one {@code purpose} (the authenticated data): it opens only for that purpose. */
+  String sealText(String plain, String purpose) {
+    byte[] nonce = new byte[NONCE_BYTES];
+    random.nextBytes(nonce);
+    byte[] sealed = crypt(Cipher.ENCRYPT_MODE, keys.get(currentKeyId), nonce, purpose,
+        plain.getBytes(StandardCharsets.UTF_8));
+    return VERSION + "." + currentKeyId + "." + BASE64URL.encodeToString(
+        ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
+  }
+
+  /** @throws IllegalArgumentException if {@code sealed} is not this purpose's, or was altered */
+  String openText(String sealed, String purpose) {
     String[] parts = sealed == null ? new String[0] : sealed.split("\\.", 3);
     if (parts.length != 3 || !VERSION.equals(parts[0]) || !keys.containsKey(parts[1])) {
       throw new IllegalArgumentException("not a sealed value of these keys");
@@ -107,14 +125,7 @@ public final class UpstreamTokenSealer {
     }
     byte[] nonce = java.util.Arrays.copyOf(bytes, NONCE_BYTES);
     byte[] ciphertext = java.util.Arrays.copyOfRange(bytes, NONCE_BYTES, bytes.length);
-    byte[] plain = crypt(Cipher.DECRYPT_MODE, keys.get(parts[1]), nonce, grantId, ciphertext);
-    try {
-      JsonNode o = JSON.readTree(plain);
-      return new UpstreamTokens(o.get("at").asText(), text(o, "rt"),
-          text(o, "exp") == null ? null : Instant.parse(text(o, "exp")), text(o, "scope"));
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("the sealed value is malformed");
-    }
+    return new String(crypt(Cipher.DECRYPT_MODE, keys.get(parts[1]), nonce, purpose, ciphertext), StandardCharsets.UTF_8);
   }
 
   private static String text(JsonNode o, String field) {
@@ -122,14 +133,14 @@ public final class UpstreamTokenSealer {
     return value == null || value.isNull() ? null : value.asText();
   }
 
-  private static byte[] crypt(int mode, SecretKey key, byte[] nonce, String grantId, byte[] input) {
+  private static byte[] crypt(int mode, SecretKey key, byte[] nonce, String purpose, byte[] input) {
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
-      cipher.updateAAD(("mcp-auth upstream tokens|" + grantId).getBytes(StandardCharsets.UTF_8));
+      cipher.updateAAD(("mcp-auth " + purpose).getBytes(StandardCharsets.UTF_8));
       return cipher.doFinal(input);
     } catch (javax.crypto.AEADBadTagException e) {
-      throw new IllegalArgumentException("the sealed value was altered, or belongs to another grant");
+      throw new IllegalArgumentException("the sealed value was altered, or belongs to another grant or purpose");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is on every Java platform: " + e.getClass().getSimpleName());
     }

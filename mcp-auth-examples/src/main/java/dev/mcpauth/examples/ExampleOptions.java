@@ -28,7 +28,25 @@ import java.util.Map;
 record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<String> allowedOrigins,
     String authorizationServer, String introspectionClientId, String introspectionClientSecret, String claimsMapping,
     List<String> acceptedAudiences, String store, String signingKey, String retiredSigningKey,
-    Integer revocationCheckInterval, boolean newSigningKey, boolean help) {
+    Integer revocationCheckInterval, Identity identity, boolean newSigningKey, boolean help) {
+  /**
+   * The upstream identity provider of a federated login, by the seed proxy's variable names.
+   *
+   * @param serverUrl {@code IDENTITY_SERVER_URL}: its issuer, for discovery; or {@code null} with a metadata file
+   * @param metadata the contents of {@code IDENTITY_SERVER_METADATA_FILE}, or {@code null}
+   * @param clientId {@code IDENTITY_CLIENT_ID}
+   * @param clientSecret {@code IDENTITY_CLIENT_SECRET}, or {@code null} for a public client
+   * @param scope {@code IDENTITY_SCOPE}, space-separated; {@code null} for {@code openid}
+   * @param tokenKey {@code MCP_AUTH_UPSTREAM_TOKEN_KEY}: the AES key sealing upstream tokens, or {@code null}
+   */
+  record Identity(String serverUrl, String metadata, String clientId, String clientSecret, String scope,
+      String tokenKey) {
+    @Override
+    public String toString() {
+      return "Identity[" + (serverUrl != null ? serverUrl : "metadata file") + ", client=" + clientId + "]";
+    }
+  }
+
   /** Read when {@code --signing-key} is not given: the JWK itself, as the library's README suggests. */
   static final String SIGNING_KEY_VARIABLE = "MCP_AUTH_SIGNING_JWK";
   /** Read when {@code --introspection-client-secret} is not given, to keep the secret off the command line. */
@@ -61,6 +79,16 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
                                 how long a cached token verification is trusted before the grant is
                                 read again: the bound on seeing another replica's revocation
                                 (default 30)
+      Federated login (users consent here, then sign in at an upstream identity provider; flags
+      override the environment variables named after them):
+        --identity-server-url URL         IDENTITY_SERVER_URL: the provider's issuer (discovery)
+        --identity-server-metadata-file F IDENTITY_SERVER_METADATA_FILE: its metadata, for providers
+                                          without discovery
+        --identity-client-id ID           IDENTITY_CLIENT_ID
+        --identity-client-secret SECRET   IDENTITY_CLIENT_SECRET
+        --identity-scope SCOPE            IDENTITY_SCOPE (default openid)
+                                          MCP_AUTH_UPSTREAM_TOKEN_KEY: base64 AES-256 key sealing the
+                                          provider's tokens; without it, one for this process only
         --new-signing-key       print a new EC P-256 signing key (a private JWK) for --signing-key,
                                 and exit
 
@@ -101,12 +129,24 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
     String retiredSigningKey = null;
     Integer revocationCheckInterval = null;
     boolean newSigningKey = false;
+    Map<String, String> identity = new LinkedHashMap<>();
+    for (String variable : List.of("IDENTITY_SERVER_URL", "IDENTITY_SERVER_METADATA_FILE", "IDENTITY_CLIENT_ID",
+        "IDENTITY_CLIENT_SECRET", "IDENTITY_SCOPE")) {
+      if (environment.get(variable) != null) {
+        identity.put(variable, environment.get(variable));
+      }
+    }
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
         case "--help", "-h" -> help = true;
         case "--new-signing-key" -> newSigningKey = true;
+        case "--identity-server-url" -> identity.put("IDENTITY_SERVER_URL", value(args, ++i, arg));
+        case "--identity-server-metadata-file" -> identity.put("IDENTITY_SERVER_METADATA_FILE", value(args, ++i, arg));
+        case "--identity-client-id" -> identity.put("IDENTITY_CLIENT_ID", value(args, ++i, arg));
+        case "--identity-client-secret" -> identity.put("IDENTITY_CLIENT_SECRET", value(args, ++i, arg));
+        case "--identity-scope" -> identity.put("IDENTITY_SCOPE", value(args, ++i, arg));
         case "--port" -> port = port(value(args, ++i, arg));
         case "--base-url" -> baseUrl = value(args, ++i, arg).replaceAll("/+$", "");
         case "--user" -> {
@@ -161,12 +201,27 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
             + " --introspection-client-secret (or " + INTROSPECTION_SECRET_VARIABLE + ")");
       }
     }
+    Identity upstream = null;
+    if (identity.containsKey("IDENTITY_SERVER_URL") || identity.containsKey("IDENTITY_SERVER_METADATA_FILE")) {
+      if (!users.isEmpty() || authorizationServer != null) {
+        throw new IllegalArgumentException("a federated login (IDENTITY_SERVER_URL) goes with neither --user nor"
+            + " --authorization-server");
+      }
+      if (identity.get("IDENTITY_CLIENT_ID") == null) {
+        throw new IllegalArgumentException("a federated login needs IDENTITY_CLIENT_ID (--identity-client-id)");
+      }
+      String metadataFile = identity.get("IDENTITY_SERVER_METADATA_FILE");
+      upstream = new Identity(identity.get("IDENTITY_SERVER_URL"),
+          metadataFile == null ? null : readFile(metadataFile, "IDENTITY_SERVER_METADATA_FILE"),
+          identity.get("IDENTITY_CLIENT_ID"), identity.get("IDENTITY_CLIENT_SECRET"), identity.get("IDENTITY_SCOPE"),
+          environment.get("MCP_AUTH_UPSTREAM_TOKEN_KEY"));
+    }
     if (signingKey == null && authorizationServer == null) {
       signingKey = environment.get(SIGNING_KEY_VARIABLE);
     }
     return new ExampleOptions(port, baseUrl, Map.copyOf(users), List.copyOf(origins), authorizationServer,
         introspectionClientId, introspectionClientSecret, claimsMapping, List.copyOf(audiences), store, signingKey,
-        retiredSigningKey, revocationCheckInterval, newSigningKey, help);
+        retiredSigningKey, revocationCheckInterval, upstream, newSigningKey, help);
   }
 
   private static String readFile(String path, String option) {

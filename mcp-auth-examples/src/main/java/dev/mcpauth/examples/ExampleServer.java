@@ -12,6 +12,8 @@ import dev.mcpauth.servlet.OriginGuard;
 import dev.mcpauth.servlet.ScopePolicy;
 import dev.mcpauth.servlet.UserAuthenticator;
 import dev.mcpauth.token.SigningKey;
+import dev.mcpauth.upstream.UpstreamProvider;
+import dev.mcpauth.upstream.UpstreamTokenSealer;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
@@ -138,12 +140,16 @@ public final class ExampleServer implements AutoCloseable {
           .defaultScopes(ExampleTools.READ)
           .storage(store.storage());
       keys(options, store, builder);
+      if (options.identity() != null) {
+        upstream(options.identity(), baseUrl, builder);
+      }
       if (options.revocationCheckInterval() != null) {
         builder.revocationCheckInterval(Duration.ofSeconds(options.revocationCheckInterval()));
       }
       authorizationServer = builder.build();
       auth = McpAuthServlets.builder(authorizationServer)
-          .pages(pages(options))
+          .pages(authorizationServer.upstreamLogin().<InteractionHandler>map(ConsentPage::withUpstreamLogin)
+              .orElseGet(() -> pages(options)))
           .scopePolicy(scopePolicy)
           .originGuard(originGuard)
           .build();
@@ -153,13 +159,15 @@ public final class ExampleServer implements AutoCloseable {
     HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
         .jsonMapper(jsonMapper)
         .mcpEndpoint(auth.mcpPath())
-        .contextExtractor(new McpAuthContextExtractor())
+        .contextExtractor(new McpAuthContextExtractor(
+            authorizationServer == null ? null : authorizationServer.upstreamSession().orElse(null)))
         .build();
     McpSyncServer mcp = McpServer.sync(transport)
         .serverInfo("mcp-auth-example", "0.1.0")
         .jsonMapper(jsonMapper)
         .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-        .tools(new ExampleTools().all())
+        .tools(new ExampleTools(authorizationServer == null ? null
+            : authorizationServer.upstreamLogin().map(login -> login.provider()).orElse(null)).all())
         .build();
 
     ServletContextHandler context = new ServletContextHandler();
@@ -170,11 +178,32 @@ public final class ExampleServer implements AutoCloseable {
     context.addServletContainerInitializer(auth.initializer());
     jetty.setHandler(context);
     jetty.start();
-    if (!options.resourceServerMode() && options.users().isEmpty()) {
+    if (!options.resourceServerMode() && options.users().isEmpty() && options.identity() == null) {
       LOG.warn("No --user given: there is no login, and everyone who reaches the consent page is the user '{}'.",
           DEMO_USER);
     }
     return new ExampleServer(jetty, mcp, authorizationServer, store, baseUrl);
+  }
+
+  private static void upstream(ExampleOptions.Identity identity, String baseUrl, AuthorizationServer.Builder builder) {
+    UpstreamProvider.Builder provider = UpstreamProvider.builder()
+        .client(identity.clientId(), identity.clientSecret())
+        .callbackUri(baseUrl + "/interaction/identity/callback");
+    if (identity.metadata() != null) {
+      provider.metadata(identity.metadata());
+    } else {
+      provider.issuer(identity.serverUrl());
+    }
+    if (identity.scope() != null) {
+      provider.scopes(identity.scope().trim().split("\\s+"));
+    }
+    String key = identity.tokenKey();
+    if (key == null) {
+      key = UpstreamTokenSealer.newKey();
+      LOG.warn("No MCP_AUTH_UPSTREAM_TOKEN_KEY: upstream tokens are sealed with a key of this process only; after a"
+          + " restart, or on another replica, users sign in again.");
+    }
+    builder.upstream(provider.build(), UpstreamTokenSealer.of(key));
   }
 
   private static void keys(ExampleOptions options, ExampleStore store, AuthorizationServer.Builder builder) {

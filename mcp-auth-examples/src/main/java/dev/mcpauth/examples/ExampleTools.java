@@ -6,6 +6,11 @@ import dev.mcpauth.servlet.McpAuthContextExtractor;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
+import dev.mcpauth.upstream.UpstreamProvider;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -18,9 +23,42 @@ final class ExampleTools {
 
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, String> notes = new ConcurrentHashMap<>();
+  private final UpstreamProvider upstream;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** @param upstream the federated login's provider, or {@code null} without one */
+  ExampleTools(UpstreamProvider upstream) {
+    this.upstream = upstream;
+  }
 
   List<SyncToolSpecification> all() {
-    return List.of(whoami(), writeNote());
+    return upstream == null ? List.of(whoami(), writeNote()) : List.of(whoami(), writeNote(), upstreamUserinfo());
+  }
+
+  /** Calls the identity provider's user info endpoint as the user, with the user's upstream token. */
+  private SyncToolSpecification upstreamUserinfo() {
+    McpSchema.Tool tool = McpSchema.Tool.builder()
+        .name("upstream_userinfo")
+        .description("Asks the upstream identity provider who the user is, with the user's upstream access token.")
+        .inputSchema(new McpSchema.JsonSchema("object", Map.of(), null, null, null, null))
+        .build();
+    return SyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> {
+      String token = McpAuthContextExtractor.upstreamAccessToken(exchange.transportContext()).orElse(null);
+      java.net.URI endpoint = upstream.userinfoEndpoint().orElse(null);
+      if (token == null || endpoint == null) {
+        return McpSchema.CallToolResult.builder().addTextContent("no upstream sign-in").isError(true).build();
+      }
+      try {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10))
+            .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return text("HTTP " + answer.statusCode() + " " + answer.body());
+      } catch (java.io.IOException e) {
+        return McpSchema.CallToolResult.builder().addTextContent("the provider is unreachable").isError(true).build();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return McpSchema.CallToolResult.builder().addTextContent("interrupted").isError(true).build();
+      }
+    }).build();
   }
 
   private SyncToolSpecification whoami() {

@@ -23,6 +23,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
   /** No OAuth request comes close; bigger bodies are refused before parsing (413). */
   static final int MAX_BODY_BYTES = 64 * 1024;
   private static final String FORM = "application/x-www-form-urlencoded";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuthorizationServerServlet.class);
 
   private final transient AuthorizationServer server;
   private final transient InteractionHandler pages;
@@ -48,7 +49,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
       return;
     }
     switch (route.kind()) {
-      case AUTHORIZE, CONSENT -> page(request, response, route.kind());
+      case AUTHORIZE, CONSENT, UPSTREAM_CALLBACK -> page(request, response, route.kind());
       case TOKEN -> post(request, response, server.tokenEndpoint()::handle);
       case REGISTER -> post(request, response, server.registrationEndpoint()::handle);
       case REVOKE -> post(request, response, server.revocationEndpoint()::handle);
@@ -63,10 +64,10 @@ public final class AuthorizationServerServlet extends HttpServlet {
   /** The pages: a store that fails while one is shown or submitted gives an error page, never a 500. */
   private void page(HttpServletRequest request, HttpServletResponse response, Routes.Kind kind) throws IOException {
     try {
-      if (kind == Routes.Kind.AUTHORIZE) {
-        authorize(request, response);
-      } else {
-        consent(request, response);
+      switch (kind) {
+        case AUTHORIZE -> authorize(request, response);
+        case CONSENT -> consent(request, response);
+        default -> upstreamCallback(request, response);
       }
     } catch (OAuthException e) {
       if (response.isCommitted()) {
@@ -107,6 +108,47 @@ public final class AuthorizationServerServlet extends HttpServlet {
       pages.showError(page.error(), context);
     } else if (step instanceof AuthorizationStep.Interaction interaction) {
       pages.show(interaction.handle(), interaction.request(), context);
+    }
+  }
+
+  /** The upstream provider sends the browser back here; core checks the binding and finishes. */
+  private void upstreamCallback(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    if (!request.getMethod().equals("GET")) {
+      response.setHeader("Allow", "GET");
+      Pages.error(response, 405, "Use GET.");
+      return;
+    }
+    String cookieName = (request.isSecure() ? "__Host-" : "") + ConsentPage.UPSTREAM_COOKIE;
+    String binding = null;
+    if (request.getCookies() != null) {
+      for (jakarta.servlet.http.Cookie cookie : request.getCookies()) {
+        if (cookie.getName().equals(cookieName)) {
+          binding = cookie.getValue();
+        }
+      }
+    }
+    java.util.Map<String, String> query = new java.util.HashMap<>();
+    request.getParameterMap().forEach((name, values) -> {
+      if (values.length == 1) {
+        query.put(name, values[0]);
+      }
+    });
+    AuthorizationStep step = server.upstreamLogin().orElseThrow().finish(query, binding);
+    jakarta.servlet.http.Cookie spent = new jakarta.servlet.http.Cookie(cookieName, "");
+    spent.setPath("/");
+    spent.setMaxAge(0);
+    spent.setHttpOnly(true);
+    spent.setSecure(request.isSecure());
+    response.addCookie(spent);
+    if (step instanceof AuthorizationStep.Redirect redirect) {
+      ServletIo.write(redirect.toResponse(), response);
+    } else if (step instanceof AuthorizationStep.ErrorPage page) {
+      if (page.error().internalDetail() != null) {
+        LOG.info("Upstream sign-in failed: {} ({})", page.error().description(), page.error().internalDetail());
+      }
+      pages.showError(page.error(), context(request, response));
+    } else {
+      throw new IllegalStateException("an upstream callback cannot need another interaction");
     }
   }
 

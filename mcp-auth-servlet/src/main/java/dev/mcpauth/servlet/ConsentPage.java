@@ -2,6 +2,7 @@ package dev.mcpauth.servlet;
 
 import dev.mcpauth.authorization.ConsentRequest;
 import dev.mcpauth.authorization.Decision;
+import dev.mcpauth.upstream.UpstreamLogin;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.Objects;
@@ -20,18 +21,32 @@ public final class ConsentPage implements InteractionHandler {
   static final String USERNAME = "username";
   static final String PASSWORD = "password";
 
+  /** The cookie that binds an upstream sign-in to the browser that started it. */
+  static final String UPSTREAM_COOKIE = "mcp-auth-upstream";
+
   private final UserAuthenticator users;
   private final String singleSubject;
+  private final UpstreamLogin upstream;
   private final BrowserBinding binding = new BrowserBinding();
 
-  private ConsentPage(UserAuthenticator users, String singleSubject) {
+  private ConsentPage(UserAuthenticator users, String singleSubject, UpstreamLogin upstream) {
     this.users = users;
     this.singleSubject = singleSubject;
+    this.upstream = upstream;
+  }
+
+  /**
+   * Users consent to the client here, then sign in at the upstream identity provider (the
+   * federated login of {@code AuthorizationServer.Builder.upstream}); consent comes first, per
+   * client, so that no client can ride on the user's session at the provider (confused deputy).
+   */
+  public static ConsentPage withUpstreamLogin(UpstreamLogin upstream) {
+    return new ConsentPage(null, null, Objects.requireNonNull(upstream, "upstream"));
   }
 
   /** Users log in with a name and password checked by {@code users}, then consent. */
   public static ConsentPage withLogin(UserAuthenticator users) {
-    return new ConsentPage(Objects.requireNonNull(users, "users"), null);
+    return new ConsentPage(Objects.requireNonNull(users, "users"), null, null);
   }
 
   /**
@@ -39,7 +54,7 @@ public final class ConsentPage implements InteractionHandler {
    * machines only; anyone who can reach the page is that user.
    */
   public static ConsentPage singleUserWithoutLogin(String subject) {
-    return new ConsentPage(null, Objects.requireNonNull(subject, "subject"));
+    return new ConsentPage(null, Objects.requireNonNull(subject, "subject"), null);
   }
 
   @Override
@@ -69,6 +84,10 @@ public final class ConsentPage implements InteractionHandler {
     switch (decision.get()) {
       case "deny" -> context.complete(handle.get(), Decision.deny());
       case "approve" -> {
+        if (upstream != null) {
+          goUpstream(handle.get(), context);
+          return;
+        }
         Optional<String> subject = users == null
             ? Optional.of(singleSubject)
             : users.authenticate(single(request, USERNAME).orElse(""), single(request, PASSWORD).orElse(""));
@@ -80,6 +99,22 @@ public final class ConsentPage implements InteractionHandler {
       }
       default -> Pages.error(context.response(), 400, "Unknown decision.");
     }
+  }
+
+  /** Consented here: off to the provider, with the sealed binding in a cookie for the callback. */
+  private void goUpstream(String handle, InteractionContext context) throws IOException {
+    UpstreamLogin.Begun begun = upstream.begin(handle);
+    boolean secure = context.secure();
+    jakarta.servlet.http.Cookie cookie = new jakarta.servlet.http.Cookie(
+        secure ? "__Host-" + UPSTREAM_COOKIE : UPSTREAM_COOKIE, begun.binding());
+    cookie.setPath("/");
+    cookie.setHttpOnly(true);
+    cookie.setSecure(secure);
+    cookie.setMaxAge(600);
+    cookie.setAttribute("SameSite", "Lax"); // sent on the provider's top-level redirect back
+    context.response().addCookie(cookie);
+    context.response().setHeader("Cache-Control", "no-store");
+    context.response().sendRedirect(begun.authorizationUrl().toString());
   }
 
   private void render(String handle, ConsentRequest request, InteractionContext context, String error, String username)
@@ -118,7 +153,8 @@ public final class ConsentPage implements InteractionHandler {
     }
     html.append("<div class=\"buttons\">")
         .append("<button type=\"submit\" name=\"decision\" value=\"deny\" formnovalidate>Deny</button>")
-        .append("<button type=\"submit\" name=\"decision\" value=\"approve\" class=\"primary\">Approve</button>")
+        .append("<button type=\"submit\" name=\"decision\" value=\"approve\" class=\"primary\">")
+        .append(upstream != null ? "Approve and sign in" : "Approve").append("</button>")
         .append("</div></form>");
     html.append("<p class=\"small\">Client ID <code>").append(Pages.escape(request.clientId())).append("</code></p>");
     Pages.write(context.response(), 200, "Authorize " + request.clientName(), html.toString());

@@ -14,7 +14,10 @@ import java.util.Optional;
  * and each discovery document at every URL clients probe.
  */
 final class Routes {
-  enum Kind { AUTHORIZE, CONSENT, TOKEN, REGISTER, REVOKE, INTROSPECT, JWKS, AS_METADATA, OPENID_METADATA, RESOURCE_METADATA }
+  enum Kind {
+    AUTHORIZE, CONSENT, UPSTREAM_CALLBACK, TOKEN, REGISTER, REVOKE, INTROSPECT, JWKS, AS_METADATA, OPENID_METADATA,
+    RESOURCE_METADATA
+  }
 
   record Route(Kind kind, String resource) {}
 
@@ -27,6 +30,8 @@ final class Routes {
     add(path(endpoints.authorization()), Kind.AUTHORIZE);
     consentPath = path(endpoints.authorization()) + "/consent";
     add(consentPath, Kind.CONSENT);
+    // The federated login's return from the upstream provider (default /interaction/identity/callback).
+    server.upstreamLogin().ifPresent(login -> add(path(login.provider().callbackUri()), Kind.UPSTREAM_CALLBACK));
     add(path(endpoints.token()), Kind.TOKEN);
     add(path(endpoints.registration()), Kind.REGISTER);
     add(path(endpoints.revocation()), Kind.REVOKE);

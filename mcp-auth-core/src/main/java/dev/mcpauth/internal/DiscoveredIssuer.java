@@ -1,9 +1,8 @@
-package dev.mcpauth.resource;
+package dev.mcpauth.internal;
 
 import dev.mcpauth.ErrorCode;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import dev.mcpauth.OAuthException;
-import dev.mcpauth.internal.IssuerDiscovery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * the other requests wait for it at most {@code maxWait}, then get {@code temporarily_unavailable}
  * rather than hanging with a hanging issuer. Once discovered, the metadata is kept. Thread-safe.
  */
-final class DiscoveredIssuer {
+public final class DiscoveredIssuer {
   private static final Logger LOG = LoggerFactory.getLogger(DiscoveredIssuer.class);
 
   private final IssuerDiscovery discovery;
@@ -30,7 +29,7 @@ final class DiscoveredIssuer {
   private volatile AuthorizationServerMetadata metadata;
   private Instant lastFailure; // guarded by discovering
 
-  DiscoveredIssuer(IssuerDiscovery discovery, Clock clock, Duration retryInterval, Duration maxWait) {
+  public DiscoveredIssuer(IssuerDiscovery discovery, Clock clock, Duration retryInterval, Duration maxWait) {
     this.discovery = discovery;
     this.clock = clock;
     this.retryInterval = retryInterval;
@@ -38,7 +37,7 @@ final class DiscoveredIssuer {
   }
 
   /** @throws OAuthException {@code temporarily_unavailable} while the metadata cannot be had */
-  AuthorizationServerMetadata get() {
+  public AuthorizationServerMetadata get() {
     AuthorizationServerMetadata known = metadata;
     if (known != null) {
       return known;

@@ -1,0 +1,86 @@
+package dev.mcpauth.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpauth.upstream.UpstreamTokenSealer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The federated login end to end: the example's embedded authorization server with
+ * mock-oauth2-server (its own JVM) as the upstream OpenID provider, driven by the official
+ * TypeScript SDK client. The user consents to the client here, signs in upstream, and the client
+ * gets this server's tokens; a tool calls the provider's user info endpoint with the user's
+ * upstream token, which the client never sees.
+ */
+class FederatedLoginTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static MockIssuer upstream;
+  private static ExampleServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    // Its ID tokens must name this server's client at the provider as their audience.
+    upstream = new MockIssuer(SharedStoreReplicasContract.freePort(), "mcp-auth-proxy").start("RS256");
+    server = ExampleServer.start(ExampleOptions.parse(
+        Map.of("IDENTITY_SERVER_URL", upstream.issuer(), "IDENTITY_CLIENT_ID", "mcp-auth-proxy",
+            "IDENTITY_CLIENT_SECRET", "upstream-secret", "IDENTITY_SCOPE", "openid profile",
+            "MCP_AUTH_UPSTREAM_TOKEN_KEY", UpstreamTokenSealer.newKey()),
+        "--port", "0"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    upstream.close();
+  }
+
+  @Test
+  void officialClientWhenTheLoginIsFederatedThenConsentHereSignInUpstreamAndOnlyLocalTokensReachTheClient()
+      throws Exception {
+    NodeProcess.Result result = NodeProcess.node(180, "ts-client-flow.mjs", server.mcpEndpoint().toString(), "carol", "",
+        "{\"login\":\"federated\",\"upstreamTool\":\"upstream_userinfo\"}");
+    JsonNode report = JSON.readTree(result.lastLine());
+    assertThat(report.path("ok").asBoolean()).as(result.stdout() + result.stderr()).isTrue();
+
+    List<String> exchanges = new ArrayList<>();
+    report.get("http").forEach(h -> exchanges.add(h.get("method").asText() + " " + h.get("path").asText() + " " + h.get("status").asInt()));
+    String issuerPath = "/" + MockIssuer.ISSUER_ID;
+    assertThat(exchanges).containsSubsequence(
+        "POST /mcp 401",
+        "POST /register 201",
+        "GET /authorize 200",                       // consent for this client, here, first
+        "POST /authorize/consent 302",              // then off to the provider
+        "GET " + issuerPath + "/authorize 200",
+        "POST " + issuerPath + "/authorize 302",    // signed in upstream
+        "GET /interaction/identity/callback 302",   // back here: code for the client
+        "POST /token 200",
+        "POST /mcp 200");
+    JsonNode steps = report.get("steps");
+    assertThat(step(steps, "whoami").get("subject").asText()).as("the upstream subject").isEqualTo("carol");
+    assertThat(step(steps, "refresh").get("rotated").asBoolean()).isTrue();
+    assertThat(step(steps, "write_note").get("text").asText()).isEqualTo("Saved a note for carol: hello");
+    JsonNode userinfo = step(steps, "upstream_userinfo");
+    assertThat(userinfo.get("isError").asBoolean()).as(userinfo.toString()).isFalse();
+    assertThat(userinfo.get("text").asText()).startsWith("HTTP 200").contains("\"sub\"").contains("carol");
+    // What the client holds is this server's token, not the provider's.
+    assertThat(step(steps, "client-tokens").get("issuer").asText()).isEqualTo(server.baseUrl());
+  }
+
+  private static JsonNode step(JsonNode steps, String name) {
+    for (JsonNode step : steps) {
+      if (step.get("step").asText().equals(name)) {
+        return step;
+      }
+    }
+    throw new AssertionError("no step " + name + " in " + steps);
+  }
+}
