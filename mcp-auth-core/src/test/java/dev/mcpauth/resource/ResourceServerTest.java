@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Resource-server mode against an issuer over real HTTP: JWT verification, discovery, limits. */
-class ResourceServerTest {
+public class ResourceServerTest {
   static final String RESOURCE = "https://mcp.example.com/mcp";
 
   private final RSAKey rsa = rsa("rsa-1");
@@ -305,7 +305,7 @@ class ResourceServerTest {
     assertThat(refused.description()).doesNotContain(token);
   }
 
-  static RSAKey rsa(String keyId) {
+  public static RSAKey rsa(String keyId) {
     try {
       return new RSAKeyGenerator(2048).keyID(keyId).keyUse(KeyUse.SIGNATURE).generate();
     } catch (Exception e) {

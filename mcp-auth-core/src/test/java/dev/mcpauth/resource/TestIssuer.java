@@ -30,7 +30,7 @@ import java.util.function.Function;
  * discovery URL, a JWKS whose keys the test rotates, and an introspection endpoint whose answers
  * the test scripts. Counts the requests to each path. Thread-safe.
  */
-final class TestIssuer implements AutoCloseable {
+public final class TestIssuer implements AutoCloseable {
   private final HttpServer server;
   private final String issuer;
   private final List<JWK> keys = new CopyOnWriteArrayList<>();
@@ -41,11 +41,14 @@ final class TestIssuer implements AutoCloseable {
   private volatile int introspectionStatus = 200;
   private volatile long jwksDelayMillis;
   private volatile long metadataDelayMillis;
+  private volatile int tokenStatus = 404;
+  private volatile Function<String, String> tokenAnswer = form -> "{\"error\":\"not_found\"}";
+  private volatile long tokenDelayMillis;
   private volatile String jwksBody;
   private volatile String lastIntrospectionAuthorization;
 
   /** @param issuerPath the issuer's path, e.g. {@code /realms/mcp}, or empty */
-  TestIssuer(String issuerPath) throws IOException {
+  public TestIssuer(String issuerPath) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
@@ -55,7 +58,7 @@ final class TestIssuer implements AutoCloseable {
     metadataPath = "/.well-known/oauth-authorization-server" + issuerPath;
   }
 
-  String issuer() {
+  public String issuer() {
     return issuer;
   }
 
@@ -71,9 +74,17 @@ final class TestIssuer implements AutoCloseable {
     return this;
   }
 
-  TestIssuer publish(JWK... published) {
+  public TestIssuer publish(JWK... published) {
     keys.clear();
     keys.addAll(List.of(published));
+    return this;
+  }
+
+  /** How the token endpoint answers a form, after {@code delayMillis}. */
+  public TestIssuer token(int status, long delayMillis, Function<String, String> answer) {
+    this.tokenStatus = status;
+    this.tokenDelayMillis = delayMillis;
+    this.tokenAnswer = answer;
     return this;
   }
 
@@ -105,12 +116,12 @@ final class TestIssuer implements AutoCloseable {
     return lastIntrospectionAuthorization;
   }
 
-  int hits(String path) {
+  public int hits(String path) {
     return hits.getOrDefault(path, new AtomicInteger()).get();
   }
 
   /** A JWT signed with {@code key}, with {@code typ: JWT} and the given claims on top of defaults. */
-  String sign(JWK key, JWSAlgorithm algorithm, Map<String, Object> claims) throws Exception {
+  public String sign(JWK key, JWSAlgorithm algorithm, Map<String, Object> claims) throws Exception {
     JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
         .issuer(issuer).subject("alice").audience(ResourceServerTest.RESOURCE)
         .expirationTime(Date.from(Instant.now().plusSeconds(300))).claim("scope", "mcp:read").jwtID("jti-1");
@@ -129,11 +140,15 @@ final class TestIssuer implements AutoCloseable {
     if (path.equals(metadataPath)) {
       sleep(metadataDelayMillis);
       respond(exchange, 200, "{\"issuer\":\"" + namedIssuer + "\",\"authorization_endpoint\":\"" + issuer + "/authorize\","
-          + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + base + "/jwks\","
+          + "\"token_endpoint\":\"" + base + "/token\",\"jwks_uri\":\"" + base + "/jwks\","
           + "\"introspection_endpoint\":\"" + base + "/introspect\",\"response_types_supported\":[\"code\"]}");
     } else if (path.equals("/jwks")) {
       sleep(jwksDelayMillis);
       respond(exchange, 200, jwksBody != null ? jwksBody : new JWKSet(new ArrayList<>(keys)).toString(true));
+    } else if (path.equals("/token") && exchange.getRequestMethod().equals("POST")) {
+      String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      sleep(tokenDelayMillis);
+      respond(exchange, tokenStatus, tokenAnswer.apply(form));
     } else if (path.equals("/introspect") && exchange.getRequestMethod().equals("POST")) {
       lastIntrospectionAuthorization = exchange.getRequestHeaders().getFirst("Authorization");
       String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
