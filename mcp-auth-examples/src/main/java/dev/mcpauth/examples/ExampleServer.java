@@ -62,6 +62,10 @@ public final class ExampleServer implements AutoCloseable {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("proxy")) {
+      dev.mcpauth.examples.proxy.ProxyServer.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     ExampleOptions options;
     try {
       options = ExampleOptions.parse(args);

@@ -1,0 +1,133 @@
+package dev.mcpauth.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpauth.examples.proxy.ProxyServerAccess;
+import dev.mcpauth.upstream.UpstreamTokenSealer;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The example's proxy mode end to end, each part in its own process: mock-oauth2-server as the
+ * upstream identity provider, an MCP server in another language (Node, the official TypeScript
+ * SDK's server) started and supervised by the proxy through {@code MCP_SERVER_RUN_COMMAND}, and the
+ * official TypeScript SDK client. The MCP server refuses the first upstream token it sees, so the
+ * proxy must refresh it upstream and send the request again.
+ */
+class AuthorizingProxyTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static MockIssuer upstream;
+  private static ProxyServerAccess proxy;
+  private static int mcpPort;
+
+  @BeforeAll
+  static void start() throws Exception {
+    upstream = new MockIssuer(SharedStoreReplicasContract.freePort(), "mcp-auth-proxy").start("RS256");
+    mcpPort = SharedStoreReplicasContract.freePort();
+    int proxyPort = SharedStoreReplicasContract.freePort();
+    proxy = ProxyServerAccess.start(Map.of(
+        "PORT", String.valueOf(proxyPort),
+        "MCP_SERVER_URL", "http://127.0.0.1:" + mcpPort + "/mcp",
+        "MCP_SERVER_RUN_COMMAND", "cd '" + NodeProcess.DIRECTORY + "' && REFUSE_FIRST_TOKEN=1 exec node mcp-echo-server.mjs " + mcpPort,
+        "IDENTITY_SERVER_URL", upstream.issuer(),
+        "IDENTITY_CLIENT_ID", "mcp-auth-proxy",
+        "IDENTITY_CLIENT_SECRET", "upstream-secret",
+        "MCP_AUTH_UPSTREAM_TOKEN_KEY", UpstreamTokenSealer.newKey()));
+    awaitPort(mcpPort);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (proxy != null) {
+      proxy.close();
+    }
+    upstream.close();
+  }
+
+  @Test
+  void officialClientThroughTheProxyWhenCallingToolsThenTheMcpServerGetsTheUpstreamTokenAndSseStreamsThrough()
+      throws Exception {
+    JsonNode report = run();
+    List<String> exchanges = new ArrayList<>();
+    report.get("http").forEach(h -> exchanges.add(h.get("method").asText() + " " + h.get("path").asText() + " " + h.get("status").asInt()));
+    assertThat(exchanges).containsSubsequence("POST /mcp 401", "POST /register 201", "GET /authorize 200",
+        "POST /authorize/consent 302", "GET /" + MockIssuer.ISSUER_ID + "/authorize 200",
+        "GET /interaction/identity/callback 302", "POST /token 200", "POST /mcp 200");
+    // The MCP server's first 401 was absorbed by the proxy: the client never saw a 401 after authorizing.
+    assertThat(exchanges.subList(exchanges.indexOf("POST /token 200"), exchanges.size())).noneMatch(e -> e.endsWith(" 401"));
+
+    JsonNode steps = report.get("steps");
+    assertThat(step(steps, "tools/list").get("tools")).extracting(JsonNode::asText).containsExactly("echo_headers", "progress");
+    JsonNode echoed = step(steps, "echo_headers");
+    String received = echoed.get("authorization").asText();
+    String clientToken = echoed.get("clientToken").asText();
+    assertThat(received).startsWith("Bearer ").doesNotContain(clientToken);
+    JsonNode upstreamClaims = JSON.readTree(Base64.getUrlDecoder().decode(received.substring(7).split("\\.")[1]));
+    assertThat(upstreamClaims.get("iss").asText()).as("the provider's token").isEqualTo(upstream.issuer());
+    JsonNode clientClaims = JSON.readTree(Base64.getUrlDecoder().decode(clientToken.split("\\.")[1]));
+    assertThat(clientClaims.get("iss").asText()).as("the proxy's own token").isEqualTo(proxy.baseUrl());
+    assertThat(echoed.get("subject").asText()).isEqualTo("dave");
+    assertThat(echoed.get("scope").asText()).isEqualTo("mcp");
+    assertThat(echoed.get("clientId").asText()).isNotBlank();
+
+    JsonNode progress = step(steps, "progress");
+    assertThat(progress.get("progress")).extracting(JsonNode::asInt).containsExactly(1, 2, 3);
+    assertThat(progress.get("text").asText()).isEqualTo("done");
+  }
+
+  @Test
+  void mcpServerWhenItDiesThenTheProxyStartsItAgain() throws Exception {
+    long before = proxy.mcpServerPid();
+    ProcessHandle dying = ProcessHandle.of(before).orElseThrow();
+    dying.destroy();
+    dying.onExit().get(10, TimeUnit.SECONDS);
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (proxy.mcpServerPid() == before) {
+      assertThat(Instant.now()).as("not restarted within 30 s").isBefore(deadline);
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    awaitPort(mcpPort);
+    // A new MCP server process: it refuses the first token it sees again, and the flow still works.
+    assertThat(run().get("ok").asBoolean()).isTrue();
+  }
+
+  private static JsonNode run() throws Exception {
+    NodeProcess.Result result = NodeProcess.node(180, "ts-client-proxy.mjs", proxy.mcpEndpoint().toString(), "dave");
+    JsonNode report = JSON.readTree(result.lastLine());
+    assertThat(report.path("ok").asBoolean()).as(result.stdout() + result.stderr()).isTrue();
+    return report;
+  }
+
+  private static void awaitPort(int port) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (Instant.now().isBefore(deadline)) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (java.io.IOException e) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+    }
+    throw new AssertionError("nothing listens on " + port);
+  }
+
+  private static JsonNode step(JsonNode steps, String name) {
+    for (JsonNode step : steps) {
+      if (step.get("step").asText().equals(name)) {
+        return step;
+      }
+    }
+    throw new AssertionError("no step " + name + " in " + steps);
+  }
+}
