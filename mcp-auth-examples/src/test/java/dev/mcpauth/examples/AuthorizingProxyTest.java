@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.mcpauth.examples.proxy.ProxyServerAccess;
 import dev.mcpauth.upstream.UpstreamTokenSealer;
 import java.net.InetSocketAddress;
@@ -30,13 +33,16 @@ class AuthorizingProxyTest {
   private static MockIssuer upstream;
   private static ProxyServerAccess proxy;
   private static int mcpPort;
+  private static ECKey signingKey;
 
   @BeforeAll
   static void start() throws Exception {
     upstream = new MockIssuer(SharedStoreReplicasContract.freePort(), "mcp-auth-proxy").start("RS256");
     mcpPort = SharedStoreReplicasContract.freePort();
     int proxyPort = SharedStoreReplicasContract.freePort();
+    signingKey = new ECKeyGenerator(Curve.P_256).keyID("proxy-key-1").generate();
     proxy = ProxyServerAccess.start(Map.of(
+        "OIDC_PROVIDER_JWKS", "[" + signingKey.toJSONString() + "]",
         "PORT", String.valueOf(proxyPort),
         "MCP_SERVER_URL", "http://127.0.0.1:" + mcpPort + "/mcp",
         "MCP_SERVER_RUN_COMMAND", "cd '" + NodeProcess.DIRECTORY + "' && REFUSE_FIRST_TOKEN=1 exec node mcp-echo-server.mjs " + mcpPort,
@@ -77,6 +83,8 @@ class AuthorizingProxyTest {
     assertThat(upstreamClaims.get("iss").asText()).as("the provider's token").isEqualTo(upstream.issuer());
     JsonNode clientClaims = JSON.readTree(Base64.getUrlDecoder().decode(clientToken.split("\\.")[1]));
     assertThat(clientClaims.get("iss").asText()).as("the proxy's own token").isEqualTo(proxy.baseUrl());
+    JsonNode clientHeader = JSON.readTree(Base64.getUrlDecoder().decode(clientToken.split("\\.")[0]));
+    assertThat(clientHeader.get("kid").asText()).as("signed with OIDC_PROVIDER_JWKS").isEqualTo(signingKey.getKeyID());
     assertThat(echoed.get("subject").asText()).isEqualTo("dave");
     assertThat(echoed.get("scope").asText()).isEqualTo("mcp");
     assertThat(echoed.get("clientId").asText()).isNotBlank();

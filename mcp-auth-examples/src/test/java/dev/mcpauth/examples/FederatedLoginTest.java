@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpauth.upstream.UpstreamTokenSealer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The federated login end to end: the example's embedded authorization server with
- * mock-oauth2-server (its own JVM) as the upstream OpenID provider, driven by the official
+ * mock-oauth2-server (its own JVM) as the upstream OpenID provider, configured by a metadata file
+ * as for a provider without discovery (the proxy test discovers), driven by the official
  * TypeScript SDK client. The user consents to the client here, signs in upstream, and the client
  * gets this server's tokens; a tool calls the provider's user info endpoint with the user's
  * upstream token, which the client never sees.
@@ -28,8 +35,12 @@ class FederatedLoginTest {
   static void start() throws Exception {
     // Its ID tokens must name this server's client at the provider as their audience.
     upstream = new MockIssuer(SharedStoreReplicasContract.freePort(), "mcp-auth-proxy").start("RS256");
+    // Configured as for a provider without discovery: its metadata in a file.
+    Path metadata = Files.createTempFile("upstream-metadata", ".json");
+    Files.writeString(metadata, HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(upstream.issuer() + "/.well-known/openid-configuration")).build(), HttpResponse.BodyHandlers.ofString()).body());
     server = ExampleServer.start(ExampleOptions.parse(
-        Map.of("IDENTITY_SERVER_URL", upstream.issuer(), "IDENTITY_CLIENT_ID", "mcp-auth-proxy",
+        Map.of("IDENTITY_SERVER_METADATA_FILE", metadata.toString(), "IDENTITY_CLIENT_ID", "mcp-auth-proxy",
             "IDENTITY_CLIENT_SECRET", "upstream-secret", "IDENTITY_SCOPE", "openid profile",
             "MCP_AUTH_UPSTREAM_TOKEN_KEY", UpstreamTokenSealer.newKey()),
         "--port", "0"));

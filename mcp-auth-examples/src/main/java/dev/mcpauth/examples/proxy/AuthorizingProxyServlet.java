@@ -40,10 +40,12 @@ final class AuthorizingProxyServlet extends ProxyServlet {
 
   private final transient URI target;
   private final transient UpstreamSession upstream;
+  private final String resourceMetadataUrl;
 
-  AuthorizingProxyServlet(URI target, UpstreamSession upstream) {
+  AuthorizingProxyServlet(URI target, UpstreamSession upstream, String resourceMetadataUrl) {
     this.target = target;
     this.upstream = upstream;
+    this.resourceMetadataUrl = resourceMetadataUrl;
   }
 
   @Override
@@ -167,13 +169,17 @@ final class AuthorizingProxyServlet extends ProxyServlet {
     }
   }
 
-  /** The upstream sign-in has ended (401, so the client authorizes again) or cannot be checked (503). */
-  private static void refuse(HttpServletResponse response, OAuthException e) throws IOException {
+  /**
+   * The upstream sign-in has ended (401 with the same challenge as the bearer filter's, so the client
+   * authorizes again) or cannot be used right now (503 with {@code Retry-After}).
+   */
+  private void refuse(HttpServletResponse response, OAuthException e) throws IOException {
     if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
       response.setHeader("Retry-After", "5");
       response.sendError(503);
     } else {
-      response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"" + e.description() + "\"");
+      response.setHeader("WWW-Authenticate", "Bearer resource_metadata=\"" + resourceMetadataUrl
+          + "\", error=\"invalid_token\", error_description=\"" + e.description().replace('"', '\'') + "\"");
       response.sendError(401);
     }
   }

@@ -87,7 +87,7 @@ public final class ProxyServer implements AutoCloseable {
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     ServletHolder proxy = new ServletHolder("mcp-proxy",
-        new AuthorizingProxyServlet(options.mcpServerUrl(), server.upstreamSession().orElseThrow()));
+        new AuthorizingProxyServlet(options.mcpServerUrl(), server.upstreamSession().orElseThrow(), auth.resourceMetadataUrl()));
     proxy.setAsyncSupported(true);
     proxy.setInitParameter("timeout", "0"); // SSE streams last as long as they last
     proxy.setInitParameter("idleTimeout", "300000");
