@@ -36,12 +36,22 @@ function newServer() {
 
 // With REFUSE_FIRST_TOKEN=1 the server answers 401 to the first request of each new bearer token
 // after the very first token: as an API does when the user's upstream token has expired.
+// POST /admin/refuse-known makes it refuse every token seen so far: the upstream revoked them.
 const refuseFirst = process.env.REFUSE_FIRST_TOKEN === '1';
 const seen = new Set();
+const refused = new Set();
 const app = express();
 app.use(express.json());
+app.post('/admin/refuse-known', (req, res) => {
+  seen.forEach((token) => refused.add(token));
+  res.status(204).end();
+});
 app.post('/mcp', async (req, res) => {
   const token = req.headers['authorization'] ?? '';
+  if (refused.has(token)) {
+    res.status(401).set('WWW-Authenticate', 'Bearer error="invalid_token"').end();
+    return;
+  }
   if (refuseFirst && !seen.has(token)) {
     seen.add(token);
     if (seen.size === 1) {

@@ -1,16 +1,18 @@
 // The official TypeScript SDK client through the authorizing proxy: federated login (consent at the
 // proxy, sign-in at mock-oauth2-server), then tools of the MCP server behind the proxy, one of which
-// streams progress over SSE. Usage: node ts-client-proxy.mjs MCP_URL USERNAME
-// Prints one JSON line; exits 0 only if every step behaved.
+// streams progress over SSE. Usage: node ts-client-proxy.mjs MCP_URL USERNAME [STATE_FILE]
+// With STATE_FILE the client's registration and tokens are read from it and written back, as a
+// desktop client keeps them between runs. Prints one JSON line; exits 0 only if every step behaved.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { federatedConsent } from './consent-driver.mjs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-const [mcpUrl, username] = process.argv.slice(2);
+const [mcpUrl, username, stateFile] = process.argv.slice(2);
 const redirectUrl = 'http://127.0.0.1:53683/callback';
-const store = {};
-const report = { steps: [], http: [] };
+const store = stateFile && existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : {};
+const report = { steps: [], http: [], logins: 0 };
 const provider = {
   get redirectUrl() { return redirectUrl; },
   get clientMetadata() {
@@ -25,6 +27,12 @@ const provider = {
   redirectToAuthorization: (url) => { store.authorizationUrl = url; },
   saveCodeVerifier: (verifier) => { store.verifier = verifier; },
   codeVerifier: () => store.verifier,
+  // What a client does when the server says its credentials are no good: forget them, sign in again.
+  invalidateCredentials: (scope) => {
+    if (scope === 'all' || scope === 'tokens') delete store.tokens;
+    if (scope === 'all' || scope === 'client') delete store.client;
+    if (scope === 'all' || scope === 'verifier') delete store.verifier;
+  },
 };
 const recordingFetch = async (input, init = {}) => {
   const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
@@ -42,15 +50,16 @@ try {
   let { transport, client, connected } = connect();
   try {
     await connected;
-    throw new Error('connected without authorization');
   } catch (e) {
+    // No tokens yet, or the grant ended (the provider refused it): the user signs in again.
     if (!(e instanceof UnauthorizedError)) throw e;
+    report.logins++;
+    const redirect = await federatedConsent(new URL(store.authorizationUrl), { username,
+      log: (m, u, s) => report.http.push({ method: m, path: new URL(u).pathname, status: s }) });
+    await transport.finishAuth(redirect.searchParams.get('code'));
+    ({ transport, client, connected } = connect());
+    await connected;
   }
-  const redirect = await federatedConsent(new URL(store.authorizationUrl), { username,
-    log: (m, u, s) => report.http.push({ method: m, path: new URL(u).pathname, status: s }) });
-  await transport.finishAuth(redirect.searchParams.get('code'));
-  ({ transport, client, connected } = connect());
-  await connected;
   report.steps.push({ step: 'tools/list', tools: (await client.listTools()).tools.map((t) => t.name).sort() });
   const echoed = JSON.parse((await client.callTool({ name: 'echo_headers', arguments: {} })).content[0].text);
   report.steps.push({ step: 'echo_headers', ...echoed, clientToken: store.tokens.access_token });
@@ -59,6 +68,7 @@ try {
     { onprogress: (p) => progress.push(p.progress) });
   report.steps.push({ step: 'progress', progress, text: done.content[0].text });
   await client.close();
+  if (stateFile) writeFileSync(stateFile, JSON.stringify({ client: store.client, tokens: store.tokens }));
   report.ok = true;
   console.log(JSON.stringify(report));
 } catch (e) {

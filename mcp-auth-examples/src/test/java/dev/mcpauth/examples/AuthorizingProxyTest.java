@@ -10,6 +10,10 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.mcpauth.examples.proxy.ProxyServerAccess;
 import dev.mcpauth.upstream.UpstreamTokenSealer;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.Socket;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,8 +114,31 @@ class AuthorizingProxyTest {
     assertThat(run().get("ok").asBoolean()).isTrue();
   }
 
-  private static JsonNode run() throws Exception {
-    NodeProcess.Result result = NodeProcess.node(180, "ts-client-proxy.mjs", proxy.mcpEndpoint().toString(), "dave");
+  @Test
+  void upstreamWhenItNoLongerHonoursTheUsersTokensThenTheClientIsLedToAuthorizeAgain() throws Exception {
+    java.nio.file.Path state = java.nio.file.Files.createTempFile("ts-client-state", ".json");
+    java.nio.file.Files.delete(state);
+    JsonNode first = run(state.toString());
+    assertThat(first.get("logins").asInt()).isEqualTo(1);
+    JsonNode reconnect = run(state.toString());
+    assertThat(reconnect.get("logins").asInt()).as("tokens kept: no sign-in").isZero();
+    String before = step(reconnect.get("steps"), "echo_headers").get("authorization").asText();
+
+    // The provider loses every refresh token (restarted) and the MCP server refuses the tokens it saw.
+    upstream.stop();
+    upstream.start("RS256");
+    HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mcpPort + "/admin/refuse-known"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+
+    JsonNode after = run(state.toString());
+    assertThat(after.get("logins").asInt()).as("the grant ended: signed in again").isEqualTo(1);
+    assertThat(step(after.get("steps"), "echo_headers").get("authorization").asText()).isNotEqualTo(before);
+  }
+
+  private static JsonNode run(String... stateFile) throws Exception {
+    List<String> args = new ArrayList<>(List.of(proxy.mcpEndpoint().toString(), "dave"));
+    args.addAll(List.of(stateFile));
+    NodeProcess.Result result = NodeProcess.node(180, "ts-client-proxy.mjs", args.toArray(String[]::new));
     JsonNode report = JSON.readTree(result.lastLine());
     assertThat(report.path("ok").asBoolean()).as(result.stdout() + result.stderr()).isTrue();
     return report;

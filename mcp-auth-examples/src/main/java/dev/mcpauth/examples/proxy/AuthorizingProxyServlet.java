@@ -174,6 +174,7 @@ final class AuthorizingProxyServlet extends ProxyServlet {
    * authorizes again) or cannot be used right now (503 with {@code Retry-After}).
    */
   private void refuse(HttpServletResponse response, OAuthException e) throws IOException {
+    LOG.info("The upstream sign-in cannot be used: {} ({})", e.description(), e.internalDetail());
     if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
       response.setHeader("Retry-After", "5");
       response.sendError(503);
