@@ -1,5 +1,6 @@
 package dev.mcpauth.authorization;
 
+import java.util.function.Consumer;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationErrorResponse;
 import com.nimbusds.oauth2.sdk.AuthorizationRequest;
@@ -110,7 +111,7 @@ public final class AuthorizationEndpoint {
    * after it is stored and before its code is: whatever the caller attaches to the grant (upstream
    * tokens) exists before the client can use it.
    */
-  public AuthorizationStep complete(String handle, Decision decision, java.util.function.Consumer<Grant> grantCreated) {
+  public AuthorizationStep complete(String handle, Decision decision, Consumer<Grant> grantCreated) {
     OAuthException gone = OAuthException.invalidRequest("This authorization request has expired or was already completed");
     if (handle == null || handle.isEmpty()) {
       return new AuthorizationStep.ErrorPage(gone);
@@ -144,7 +145,7 @@ public final class AuthorizationEndpoint {
   }
 
   private String issueCode(PendingAuthorization pending, Decision.Approve approve, Client client,
-      java.util.function.Consumer<Grant> grantCreated) {
+      Consumer<Grant> grantCreated) {
     Instant now = settings.clock().instant();
     Grant grant = new Grant(
         settings.secrets().newId(),

@@ -1,5 +1,6 @@
 package dev.mcpauth.token;
 
+import dev.mcpauth.event.EventType;
 import dev.mcpauth.client.ClientAuthenticator;
 import dev.mcpauth.internal.Settings;
 import java.util.Map;
@@ -49,7 +50,7 @@ public final class TokenService {
   /** Revokes a grant and everything issued from it, in this process at once (e.g. its upstream login ended). */
   public void revokeGrant(String grantId) {
     String clientId = settings.storage().grants().find(grantId).map(Grant::clientId).orElse(null);
-    revocation.revoke(grantId, clientId, dev.mcpauth.event.EventType.GRANT_REVOKED);
+    revocation.revoke(grantId, clientId, EventType.GRANT_REVOKED);
   }
 
   /** The verifier for one configured resource (exactly as configured). */

@@ -23,7 +23,6 @@ import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.oauth2.sdk.token.Tokens;
 import com.nimbusds.openid.connect.sdk.Nonce;
-import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import com.nimbusds.openid.connect.sdk.UserInfoRequest;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
@@ -103,6 +102,9 @@ final class UpstreamClient {
   /** The OpenID subject from a validated ID token, or the user info's {@code sub} (or {@code id}). */
   private String subject(AuthorizationServerMetadata metadata, Tokens tokens, String nonce) {
     if (provider.openId()) {
+      if (metadata.getJWKSetURI() == null) {
+        throw unavailable("the provider's metadata has no jwks_uri");
+      }
       if (!(tokens instanceof com.nimbusds.openid.connect.sdk.token.OIDCTokens oidc) || oidc.getIDToken() == null) {
         throw unavailable("the provider sent no ID token for an OpenID request");
       }
@@ -117,8 +119,6 @@ final class UpstreamClient {
       } catch (com.nimbusds.jose.proc.BadJOSEException e) {
         throw new OAuthException(ErrorCode.ACCESS_DENIED, "The upstream sign-in could not be verified",
             "ID token refused: " + e.getMessage());
-      } catch (NullPointerException e) {
-        throw unavailable("the provider's metadata has no jwks_uri");
       }
     }
     URI userinfo = userinfoEndpoint(metadata);

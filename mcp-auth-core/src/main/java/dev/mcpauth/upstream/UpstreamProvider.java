@@ -1,5 +1,6 @@
 package dev.mcpauth.upstream;
 
+import java.util.Optional;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import dev.mcpauth.internal.DiscoveredIssuer;
@@ -61,9 +62,9 @@ public final class UpstreamProvider {
    *
    * @throws dev.mcpauth.OAuthException {@code temporarily_unavailable} while the metadata cannot be discovered
    */
-  public java.util.Optional<URI> userinfoEndpoint() {
+  public Optional<URI> userinfoEndpoint() {
     Object endpoint = metadata().getCustomParameter("userinfo_endpoint");
-    return endpoint == null ? java.util.Optional.empty() : java.util.Optional.of(URI.create(endpoint.toString()));
+    return endpoint == null ? Optional.empty() : Optional.of(URI.create(endpoint.toString()));
   }
 
   String clientId() {

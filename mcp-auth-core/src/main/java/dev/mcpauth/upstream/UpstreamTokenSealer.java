@@ -1,5 +1,7 @@
 package dev.mcpauth.upstream;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -61,7 +63,7 @@ public final class UpstreamTokenSealer {
    * @throws IllegalArgumentException if a key is not 32 bytes of base64; the message has no key material
    */
   public static UpstreamTokenSealer of(String currentKey, String... previousKeys) {
-    List<byte[]> keys = new java.util.ArrayList<>();
+    List<byte[]> keys = new ArrayList<>();
     keys.add(decode(currentKey));
     for (String previous : previousKeys) {
       keys.add(decode(previous));
@@ -123,8 +125,8 @@ public final class UpstreamTokenSealer {
     if (bytes.length < NONCE_BYTES + TAG_BITS / 8) {
       throw new IllegalArgumentException("not a sealed value of these keys");
     }
-    byte[] nonce = java.util.Arrays.copyOf(bytes, NONCE_BYTES);
-    byte[] ciphertext = java.util.Arrays.copyOfRange(bytes, NONCE_BYTES, bytes.length);
+    byte[] nonce = Arrays.copyOf(bytes, NONCE_BYTES);
+    byte[] ciphertext = Arrays.copyOfRange(bytes, NONCE_BYTES, bytes.length);
     return new String(crypt(Cipher.DECRYPT_MODE, keys.get(parts[1]), nonce, purpose, ciphertext), StandardCharsets.UTF_8);
   }
 
@@ -149,7 +151,7 @@ public final class UpstreamTokenSealer {
   private static String keyId(byte[] key) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(key);
-      return BASE64URL.encodeToString(java.util.Arrays.copyOf(digest, 6));
+      return BASE64URL.encodeToString(Arrays.copyOf(digest, 6));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-256 is on every Java platform", e);
     }

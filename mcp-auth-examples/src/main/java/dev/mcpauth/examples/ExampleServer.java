@@ -1,5 +1,7 @@
 package dev.mcpauth.examples;
 
+import java.util.Arrays;
+import dev.mcpauth.examples.proxy.ProxyServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpauth.AuthorizationServer;
 import dev.mcpauth.resource.ClaimsMapping;
@@ -63,7 +65,7 @@ public final class ExampleServer implements AutoCloseable {
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("proxy")) {
-      dev.mcpauth.examples.proxy.ProxyServer.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      ProxyServer.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     ExampleOptions options;

@@ -1,5 +1,10 @@
 package dev.mcpauth.servlet;
 
+import org.slf4j.LoggerFactory;
+import org.slf4j.Logger;
+import java.util.Map;
+import java.util.HashMap;
+import jakarta.servlet.http.Cookie;
 import dev.mcpauth.AuthorizationServer;
 import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
@@ -23,7 +28,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
   /** No OAuth request comes close; bigger bodies are refused before parsing (413). */
   static final int MAX_BODY_BYTES = 64 * 1024;
   private static final String FORM = "application/x-www-form-urlencoded";
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuthorizationServerServlet.class);
+  private static final Logger LOG = LoggerFactory.getLogger(AuthorizationServerServlet.class);
 
   private final transient AuthorizationServer server;
   private final transient InteractionHandler pages;
@@ -121,20 +126,20 @@ public final class AuthorizationServerServlet extends HttpServlet {
     String cookieName = (request.isSecure() ? "__Host-" : "") + ConsentPage.UPSTREAM_COOKIE;
     String binding = null;
     if (request.getCookies() != null) {
-      for (jakarta.servlet.http.Cookie cookie : request.getCookies()) {
+      for (Cookie cookie : request.getCookies()) {
         if (cookie.getName().equals(cookieName)) {
           binding = cookie.getValue();
         }
       }
     }
-    java.util.Map<String, String> query = new java.util.HashMap<>();
+    Map<String, String> query = new HashMap<>();
     request.getParameterMap().forEach((name, values) -> {
       if (values.length == 1) {
         query.put(name, values[0]);
       }
     });
     AuthorizationStep step = server.upstreamLogin().orElseThrow().finish(query, binding);
-    jakarta.servlet.http.Cookie spent = new jakarta.servlet.http.Cookie(cookieName, "");
+    Cookie spent = new Cookie(cookieName, "");
     spent.setPath("/");
     spent.setMaxAge(0);
     spent.setHttpOnly(true);

@@ -1,5 +1,6 @@
 package dev.mcpauth.servlet;
 
+import jakarta.servlet.http.Cookie;
 import dev.mcpauth.authorization.ConsentRequest;
 import dev.mcpauth.authorization.Decision;
 import dev.mcpauth.upstream.UpstreamLogin;
@@ -105,7 +106,7 @@ public final class ConsentPage implements InteractionHandler {
   private void goUpstream(String handle, InteractionContext context) throws IOException {
     UpstreamLogin.Begun begun = upstream.begin(handle);
     boolean secure = context.secure();
-    jakarta.servlet.http.Cookie cookie = new jakarta.servlet.http.Cookie(
+    Cookie cookie = new Cookie(
         secure ? "__Host-" + UPSTREAM_COOKIE : UPSTREAM_COOKIE, begun.binding());
     cookie.setPath("/");
     cookie.setHttpOnly(true);
