@@ -69,17 +69,15 @@ class AuthorizingProxyTest {
   void officialClientThroughTheProxyWhenCallingToolsThenTheMcpServerGetsTheUpstreamTokenAndSseStreamsThrough()
       throws Exception {
     JsonNode report = run();
-    List<String> exchanges = new ArrayList<>();
-    report.get("http").forEach(h -> exchanges.add(h.get("method").asText() + " " + h.get("path").asText() + " " + h.get("status").asInt()));
+    List<String> exchanges = ClientReport.exchanges(report);
     assertThat(exchanges).containsSubsequence("POST /mcp 401", "POST /register 201", "GET /authorize 200",
         "POST /authorize/consent 302", "GET /" + MockIssuer.ISSUER_ID + "/authorize 200",
         "GET /interaction/identity/callback 302", "POST /token 200", "POST /mcp 200");
     // The MCP server's first 401 was absorbed by the proxy: the client never saw a 401 after authorizing.
     assertThat(exchanges.subList(exchanges.indexOf("POST /token 200"), exchanges.size())).noneMatch(e -> e.endsWith(" 401"));
 
-    JsonNode steps = report.get("steps");
-    assertThat(step(steps, "tools/list").get("tools")).extracting(JsonNode::asText).containsExactly("echo_headers", "progress");
-    JsonNode echoed = step(steps, "echo_headers");
+        assertThat(ClientReport.step(report, "tools/list").get("tools")).extracting(JsonNode::asText).containsExactly("echo_headers", "progress");
+    JsonNode echoed = ClientReport.step(report, "echo_headers");
     String received = echoed.get("authorization").asText();
     String clientToken = echoed.get("clientToken").asText();
     assertThat(received).startsWith("Bearer ").doesNotContain(clientToken);
@@ -93,7 +91,7 @@ class AuthorizingProxyTest {
     assertThat(echoed.get("scope").asText()).isEqualTo("mcp");
     assertThat(echoed.get("clientId").asText()).isNotBlank();
 
-    JsonNode progress = step(steps, "progress");
+    JsonNode progress = ClientReport.step(report, "progress");
     assertThat(progress.get("progress")).extracting(JsonNode::asInt).containsExactly(1, 2, 3);
     assertThat(progress.get("text").asText()).isEqualTo("done");
   }
@@ -122,7 +120,7 @@ class AuthorizingProxyTest {
     assertThat(first.get("logins").asInt()).isEqualTo(1);
     JsonNode reconnect = run(state.toString());
     assertThat(reconnect.get("logins").asInt()).as("tokens kept: no sign-in").isZero();
-    String before = step(reconnect.get("steps"), "echo_headers").get("authorization").asText();
+    String before = ClientReport.step(reconnect, "echo_headers").get("authorization").asText();
 
     // The provider loses every refresh token (restarted) and the MCP server refuses the tokens it saw.
     upstream.stop();
@@ -132,7 +130,7 @@ class AuthorizingProxyTest {
 
     JsonNode after = run(state.toString());
     assertThat(after.get("logins").asInt()).as("the grant ended: signed in again").isEqualTo(1);
-    assertThat(step(after.get("steps"), "echo_headers").get("authorization").asText()).isNotEqualTo(before);
+    assertThat(ClientReport.step(after, "echo_headers").get("authorization").asText()).isNotEqualTo(before);
   }
 
   private static JsonNode run(String... stateFile) throws Exception {
@@ -157,12 +155,4 @@ class AuthorizingProxyTest {
     throw new AssertionError("nothing listens on " + port);
   }
 
-  private static JsonNode step(JsonNode steps, String name) {
-    for (JsonNode step : steps) {
-      if (step.get("step").asText().equals(name)) {
-        return step;
-      }
-    }
-    throw new AssertionError("no step " + name + " in " + steps);
-  }
 }

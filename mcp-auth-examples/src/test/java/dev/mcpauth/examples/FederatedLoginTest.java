@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -62,8 +61,7 @@ class FederatedLoginTest {
     JsonNode report = JSON.readTree(result.lastLine());
     assertThat(report.path("ok").asBoolean()).as(result.stdout() + result.stderr()).isTrue();
 
-    List<String> exchanges = new ArrayList<>();
-    report.get("http").forEach(h -> exchanges.add(h.get("method").asText() + " " + h.get("path").asText() + " " + h.get("status").asInt()));
+    List<String> exchanges = ClientReport.exchanges(report);
     String issuerPath = "/" + MockIssuer.ISSUER_ID;
     assertThat(exchanges).containsSubsequence(
         "POST /mcp 401",
@@ -75,23 +73,14 @@ class FederatedLoginTest {
         "GET /interaction/identity/callback 302",   // back here: code for the client
         "POST /token 200",
         "POST /mcp 200");
-    JsonNode steps = report.get("steps");
-    assertThat(step(steps, "whoami").get("subject").asText()).as("the upstream subject").isEqualTo("carol");
-    assertThat(step(steps, "refresh").get("rotated").asBoolean()).isTrue();
-    assertThat(step(steps, "write_note").get("text").asText()).isEqualTo("Saved a note for carol: hello");
-    JsonNode userinfo = step(steps, "upstream_userinfo");
+        assertThat(ClientReport.step(report, "whoami").get("subject").asText()).as("the upstream subject").isEqualTo("carol");
+    assertThat(ClientReport.step(report, "refresh").get("rotated").asBoolean()).isTrue();
+    assertThat(ClientReport.step(report, "write_note").get("text").asText()).isEqualTo("Saved a note for carol: hello");
+    JsonNode userinfo = ClientReport.step(report, "upstream_userinfo");
     assertThat(userinfo.get("isError").asBoolean()).as(userinfo.toString()).isFalse();
     assertThat(userinfo.get("text").asText()).startsWith("HTTP 200").contains("\"sub\"").contains("carol");
     // What the client holds is this server's token, not the provider's.
-    assertThat(step(steps, "client-tokens").get("issuer").asText()).isEqualTo(server.baseUrl());
+    assertThat(ClientReport.step(report, "client-tokens").get("issuer").asText()).isEqualTo(server.baseUrl());
   }
 
-  private static JsonNode step(JsonNode steps, String name) {
-    for (JsonNode step : steps) {
-      if (step.get("step").asText().equals(name)) {
-        return step;
-      }
-    }
-    throw new AssertionError("no step " + name + " in " + steps);
-  }
 }

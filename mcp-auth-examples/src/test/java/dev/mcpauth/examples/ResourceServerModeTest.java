@@ -140,8 +140,7 @@ class ResourceServerModeTest {
     JsonNode report = JSON.readTree(result.lastLine());
     assertThat(report.path("ok").asBoolean()).as(result.stdout() + result.stderr()).isTrue();
 
-    List<String> exchanges = new ArrayList<>();
-    report.get("http").forEach(h -> exchanges.add(h.get("method").asText() + " " + h.get("path").asText() + " " + h.get("status").asInt()));
+    List<String> exchanges = ClientReport.exchanges(report);
     String issuerPath = "/" + MockIssuer.ISSUER_ID;
     assertThat(exchanges).containsSubsequence(
         "POST /mcp 401",
@@ -151,25 +150,16 @@ class ResourceServerModeTest {
         "POST " + issuerPath + "/token 200",
         "POST /mcp 200");
     assertThat(exchanges).noneMatch(e -> e.contains("/register"));
-    JsonNode steps = report.get("steps");
-    assertThat(step(steps, "authorize").get("resource").asText()).isEqualTo(jwt.mcpEndpoint().toString());
-    assertThat(step(steps, "tools/list").get("tools")).extracting(JsonNode::asText).containsExactly("whoami", "write_note");
-    assertThat(step(steps, "whoami").get("subject").asText()).isEqualTo("alice");
-    assertThat(step(steps, "whoami").get("client_id").asText()).isEqualTo("mcp-e2e-client");
-    assertThat(step(steps, "refresh").get("subject").asText()).as("refreshed at the issuer after a 401").isEqualTo("alice");
+        assertThat(ClientReport.step(report, "authorize").get("resource").asText()).isEqualTo(jwt.mcpEndpoint().toString());
+    assertThat(ClientReport.step(report, "tools/list").get("tools")).extracting(JsonNode::asText).containsExactly("whoami", "write_note");
+    assertThat(ClientReport.step(report, "whoami").get("subject").asText()).isEqualTo("alice");
+    assertThat(ClientReport.step(report, "whoami").get("client_id").asText()).isEqualTo("mcp-e2e-client");
+    assertThat(ClientReport.step(report, "refresh").get("subject").asText()).as("refreshed at the issuer after a 401").isEqualTo("alice");
     assertThat(exchanges).contains("POST /mcp 403");
-    assertThat(step(steps, "step-up").get("scope").asText()).isEqualTo("mcp:read mcp:write");
-    assertThat(step(steps, "write_note").get("text").asText()).isEqualTo("Saved a note for alice: hello");
+    assertThat(ClientReport.step(report, "step-up").get("scope").asText()).isEqualTo("mcp:read mcp:write");
+    assertThat(ClientReport.step(report, "write_note").get("text").asText()).isEqualTo("Saved a note for alice: hello");
   }
 
-  private static JsonNode step(JsonNode steps, String name) {
-    for (JsonNode step : steps) {
-      if (step.get("step").asText().equals(name)) {
-        return step;
-      }
-    }
-    throw new AssertionError("no step " + name + " in " + steps);
-  }
 
   @Test
   @Order(7)

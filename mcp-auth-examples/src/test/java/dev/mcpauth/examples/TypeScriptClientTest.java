@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -38,8 +37,7 @@ class TypeScriptClientTest {
     assertThat(report.path("ok").asBoolean()).as(result.stdout() + result.stderr()).isTrue();
 
     // The discovery dance, in order: 401 -> PRM -> AS metadata -> registration -> authorize -> token.
-    List<String> exchanges = new ArrayList<>();
-    report.get("http").forEach(h -> exchanges.add(h.get("method").asText() + " " + h.get("path").asText() + " " + h.get("status").asInt()));
+    List<String> exchanges = ClientReport.exchanges(report);
     assertThat(exchanges).containsSubsequence(
         "POST /mcp 401",
         "GET /.well-known/oauth-protected-resource/mcp 200",
@@ -53,31 +51,22 @@ class TypeScriptClientTest {
         .contains("resource_metadata=\"" + server.baseUrl() + "/.well-known/oauth-protected-resource/mcp\"")
         .contains("scope=\"mcp:read\"");
 
-    JsonNode steps = report.get("steps");
-    JsonNode authorize = step(steps, "authorize");
+        JsonNode authorize = ClientReport.step(report, "authorize");
     assertThat(authorize.get("resource").asText()).isEqualTo(server.mcpEndpoint().toString());
     assertThat(authorize.get("iss").asText()).isEqualTo(server.baseUrl());
-    assertThat(step(steps, "token").get("hasRefreshToken").asBoolean()).isTrue();
-    assertThat(step(steps, "tools/list").get("tools")).extracting(JsonNode::asText).containsExactly("whoami", "write_note");
-    JsonNode whoami = step(steps, "whoami");
+    assertThat(ClientReport.step(report, "token").get("hasRefreshToken").asBoolean()).isTrue();
+    assertThat(ClientReport.step(report, "tools/list").get("tools")).extracting(JsonNode::asText).containsExactly("whoami", "write_note");
+    JsonNode whoami = ClientReport.step(report, "whoami");
     assertThat(whoami.get("subject").asText()).isEqualTo("alice");
     assertThat(whoami.get("scopes")).extracting(JsonNode::asText).containsExactly("mcp:read");
-    assertThat(step(steps, "refresh").get("rotated").asBoolean()).isTrue();
+    assertThat(ClientReport.step(report, "refresh").get("rotated").asBoolean()).isTrue();
 
     // Step-up: 403 insufficient_scope names every scope write_note needs; the client re-authorizes with them.
     assertThat(exchanges).anyMatch(e -> e.equals("POST /mcp 403"));
-    assertThat(step(steps, "step-up").get("scope").asText()).isEqualTo("mcp:read mcp:write");
-    JsonNode written = step(steps, "write_note");
+    assertThat(ClientReport.step(report, "step-up").get("scope").asText()).isEqualTo("mcp:read mcp:write");
+    JsonNode written = ClientReport.step(report, "write_note");
     assertThat(written.get("text").asText()).isEqualTo("Saved a note for alice: hello");
     assertThat(written.get("scopes")).extracting(JsonNode::asText).containsExactly("mcp:read", "mcp:write");
   }
 
-  private static JsonNode step(JsonNode steps, String name) {
-    for (JsonNode step : steps) {
-      if (step.get("step").asText().equals(name)) {
-        return step;
-      }
-    }
-    throw new AssertionError("no step " + name + " in " + steps);
-  }
 }
