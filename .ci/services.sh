@@ -12,13 +12,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 pg_version=$(ls /usr/lib/postgresql | sort -n | tail -1)
-pg_lsclusters -h | grep -q "^$pg_version main" || pg_createcluster "$pg_version" main >/dev/null
-pg_lsclusters -h | grep -q "^$pg_version main .* online" || pg_ctlcluster "$pg_version" main start
+pg_lsclusters -h | grep "^$pg_version main" >/dev/null || pg_createcluster "$pg_version" main >/dev/null
+pg_lsclusters -h | grep "^$pg_version main .* online" >/dev/null || pg_ctlcluster "$pg_version" main start
 pg_port=$(pg_lsclusters -h | awk -v v="$pg_version" '$1 == v && $2 == "main" {print $3}')
 as_postgres() { su postgres -c "psql -p $pg_port -v ON_ERROR_STOP=1 -tAc \"$1\""; }
-as_postgres "SELECT 1 FROM pg_roles WHERE rolname = 'mcpauth'" | grep -q 1 \
+as_postgres "SELECT 1 FROM pg_roles WHERE rolname = 'mcpauth'" | grep 1 >/dev/null \
   || as_postgres "CREATE ROLE mcpauth LOGIN PASSWORD 'mcpauth'" >/dev/null
-as_postgres "SELECT 1 FROM pg_database WHERE datname = 'mcpauth'" | grep -q 1 \
+as_postgres "SELECT 1 FROM pg_database WHERE datname = 'mcpauth'" | grep 1 >/dev/null \
   || as_postgres "CREATE DATABASE mcpauth OWNER mcpauth" >/dev/null
 export MCP_AUTH_TEST_POSTGRES_URL="jdbc:postgresql://127.0.0.1:$pg_port/mcpauth?user=mcpauth&password=mcpauth"
 
