@@ -2,8 +2,8 @@ package dev.mcpauth.resource;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.mcpauth.OAuthException;
-import dev.mcpauth.internal.DiscoveredIssuer;
 import dev.mcpauth.http.EndpointResponse;
+import dev.mcpauth.internal.DiscoveredIssuer;
 import dev.mcpauth.internal.IssuerDiscovery;
 import dev.mcpauth.internal.Uris;
 import dev.mcpauth.metadata.ProtectedResourceMetadata;

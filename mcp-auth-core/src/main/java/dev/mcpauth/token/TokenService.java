@@ -1,7 +1,7 @@
 package dev.mcpauth.token;
 
-import dev.mcpauth.event.EventType;
 import dev.mcpauth.client.ClientAuthenticator;
+import dev.mcpauth.event.EventType;
 import dev.mcpauth.internal.Settings;
 import java.util.Map;
 import java.util.function.Function;

@@ -1,22 +1,22 @@
 package dev.mcpauth.servlet;
 
-import org.slf4j.LoggerFactory;
-import org.slf4j.Logger;
-import java.util.Map;
-import java.util.HashMap;
-import jakarta.servlet.http.Cookie;
 import dev.mcpauth.AuthorizationServer;
 import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
 import dev.mcpauth.authorization.AuthorizationStep;
 import dev.mcpauth.http.EndpointRequest;
 import dev.mcpauth.http.EndpointResponse;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves the authorization server: the OAuth endpoints, the login and consent pages, and the

@@ -1,9 +1,9 @@
 package dev.mcpauth.servlet;
 
-import jakarta.servlet.http.Cookie;
 import dev.mcpauth.authorization.ConsentRequest;
 import dev.mcpauth.authorization.Decision;
 import dev.mcpauth.upstream.UpstreamLogin;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.Objects;
