@@ -100,7 +100,7 @@ final class IntrospectionVerifier implements TokenVerifier {
       throw OAuthException.invalidToken("The access token was issued by another server");
     }
     List<String> audiences = answer.getAudience() == null ? null : Audience.toStringList(answer.getAudience());
-    if (Tokens.acceptedAudience(config, audiences).isEmpty()) {
+    if (!Tokens.acceptsAudience(config, audiences)) {
       throw OAuthException.invalidToken("The access token is for another resource");
     }
     Instant expiresAt = instant(answer.getExpirationTime());
@@ -108,7 +108,7 @@ final class IntrospectionVerifier implements TokenVerifier {
       throw OAuthException.invalidToken("The access token has expired");
     }
     return Tokens.verified(config, answer.toJSONObject(), config.issuer(), instant(answer.getIssueTime()), expiresAt,
-        answer.getJWTID() == null ? null : answer.getJWTID().getValue(), audiences);
+        answer.getJWTID() == null ? null : answer.getJWTID().getValue());
   }
 
   private OAuthException unavailable(String detail) {

@@ -70,7 +70,7 @@ final class JwtVerifier implements TokenVerifier {
   private TrustedTokens.Trusted check(String token, Instant now) {
     JWTClaimsSet claims = process(token);
     VerifiedToken verified = Tokens.verified(config, claims.toJSONObject(), claims.getIssuer(),
-        instant(claims.getIssueTime()), instant(claims.getExpirationTime()), claims.getJWTID(), claims.getAudience());
+        instant(claims.getIssueTime()), instant(claims.getExpirationTime()), claims.getJWTID());
     Instant expiry = verified.expiresAt().plus(config.clockSkew());
     Instant keysRefreshed = now.plus(config.jwksCacheLifetime());
     return new TrustedTokens.Trusted(verified, expiry.isBefore(keysRefreshed) ? expiry : keysRefreshed);
@@ -131,7 +131,7 @@ final class JwtVerifier implements TokenVerifier {
     if (!config.issuer().equals(claims.getIssuer())) {
       throw new BadJWTException("The access token was issued by another server");
     }
-    if (Tokens.acceptedAudience(config, claims.getAudience()).isEmpty()) {
+    if (!Tokens.acceptsAudience(config, claims.getAudience())) {
       throw new BadJWTException("The access token is for another resource");
     }
     Instant now = config.clock().instant();

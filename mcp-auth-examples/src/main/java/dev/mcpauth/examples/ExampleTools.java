@@ -24,11 +24,12 @@ final class ExampleTools {
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, String> notes = new ConcurrentHashMap<>();
   private final UpstreamProvider upstream;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http;
 
   /** @param upstream the federated login's provider, or {@code null} without one */
   ExampleTools(UpstreamProvider upstream) {
     this.upstream = upstream;
+    this.http = upstream == null ? null : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   }
 
   List<SyncToolSpecification> all() {

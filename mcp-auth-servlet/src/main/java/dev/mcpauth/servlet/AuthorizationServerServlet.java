@@ -123,7 +123,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
       Pages.error(response, 405, "Use GET.");
       return;
     }
-    String cookieName = (request.isSecure() ? "__Host-" : "") + ConsentPage.UPSTREAM_COOKIE;
+    String cookieName = ConsentPage.upstreamCookie(request.isSecure());
     String binding = null;
     if (request.getCookies() != null) {
       for (Cookie cookie : request.getCookies()) {

@@ -22,8 +22,10 @@ public final class ConsentPage implements InteractionHandler {
   static final String USERNAME = "username";
   static final String PASSWORD = "password";
 
-  /** The cookie that binds an upstream sign-in to the browser that started it. */
-  static final String UPSTREAM_COOKIE = "mcp-auth-upstream";
+  /** The cookie that binds an upstream sign-in to the browser that started it; {@code __Host-} on https. */
+  static String upstreamCookie(boolean secure) {
+    return secure ? "__Host-mcp-auth-upstream" : "mcp-auth-upstream";
+  }
 
   private final UserAuthenticator users;
   private final String singleSubject;
@@ -106,8 +108,7 @@ public final class ConsentPage implements InteractionHandler {
   private void goUpstream(String handle, InteractionContext context) throws IOException {
     UpstreamLogin.Begun begun = upstream.begin(handle);
     boolean secure = context.secure();
-    Cookie cookie = new Cookie(
-        secure ? "__Host-" + UPSTREAM_COOKIE : UPSTREAM_COOKIE, begun.binding());
+    Cookie cookie = new Cookie(upstreamCookie(secure), begun.binding());
     cookie.setPath("/");
     cookie.setHttpOnly(true);
     cookie.setSecure(secure);
