@@ -1,5 +1,6 @@
 package dev.mcpauth;
 
+import dev.mcpauth.internal.ErrorDescriptions;
 import java.util.Objects;
 
 /**
@@ -21,10 +22,16 @@ public final class OAuthException extends RuntimeException {
     this(code, description, null);
   }
 
+  /**
+   * @param description what the client is told; characters RFC 6749 §5.2 does not allow (quotes,
+   *     backslashes, controls, non-ASCII) are replaced and it is cut to 200 characters, so it may
+   *     quote client input
+   */
   public OAuthException(ErrorCode code, String description, String internalDetail) {
-    super(code.code() + ": " + Objects.requireNonNull(description, "description"), null, false, false);
+    super(code.code() + ": " + ErrorDescriptions.safe(Objects.requireNonNull(description, "description")),
+        null, false, false);
     this.code = code;
-    this.description = description;
+    this.description = getMessage().substring(code.code().length() + 2);
     this.internalDetail = internalDetail;
   }
 
@@ -32,7 +39,7 @@ public final class OAuthException extends RuntimeException {
     return code;
   }
 
-  /** Safe to send as {@code error_description}. */
+  /** Safe to send as {@code error_description}: only the characters RFC 6749 §5.2 allows. */
   public String description() {
     return description;
   }

@@ -229,7 +229,7 @@ public final class AuthorizationEndpoint {
     } catch (ParseException e) {
       ErrorObject error = e.getErrorObject();
       throw OAuthException.invalidRequest(error != null && error.getDescription() != null
-          ? truncate(error.getDescription()) : "Malformed authorization request");
+          ? error.getDescription() : "Malformed authorization request");
     } catch (RuntimeException e) {
       throw new OAuthException(ErrorCode.INVALID_REQUEST, "Malformed authorization request", e.getClass().getName());
     }
@@ -281,10 +281,5 @@ public final class AuthorizationEndpoint {
     AuthorizationErrorResponse response =
         new AuthorizationErrorResponse(redirect, error, state, new Issuer(settings.issuer()), ResponseMode.QUERY);
     return new AuthorizationStep.Redirect(response.toURI());
-  }
-
-  private static String truncate(String text) {
-    String oneLine = text.replaceAll("\\p{Cntrl}", " ");
-    return oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine;
   }
 }

@@ -86,7 +86,7 @@ public final class RegistrationEndpoint {
     } catch (ParseException e) {
       boolean redirect = RegistrationError.INVALID_REDIRECT_URI.getCode().equals(
           e.getErrorObject() == null ? null : e.getErrorObject().getCode());
-      String description = "Invalid client metadata: " + safe(e.getMessage());
+      String description = "Invalid client metadata: " + (e.getMessage() == null ? "malformed" : e.getMessage());
       throw redirect ? OAuthException.invalidRedirectUri(description) : OAuthException.invalidClientMetadata(description);
     } catch (RuntimeException e) {
       // Nimbus reports a few malformed values (e.g. a null inside redirect_uris) this way.
@@ -225,14 +225,5 @@ public final class RegistrationEndpoint {
       json.put("client_secret_expires_at", 0); // never (RFC 7591 §3.2.1)
     }
     return json.toJSONString();
-  }
-
-  /** Nimbus messages may quote input: keep them short and on one line. */
-  private static String safe(String message) {
-    if (message == null) {
-      return "malformed";
-    }
-    String oneLine = message.replaceAll("[\\r\\n\\t]", " ");
-    return oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine;
   }
 }

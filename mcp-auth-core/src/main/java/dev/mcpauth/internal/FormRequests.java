@@ -92,10 +92,6 @@ public final class FormRequests {
         .filter(candidate -> candidate.code().equals(error.getCode()))
         .findFirst()
         .orElse(ErrorCode.INVALID_REQUEST);
-    String description = e.getMessage() == null ? "Malformed request" : e.getMessage().replaceAll("[\\p{Cntrl}]", " ");
-    if (description.length() > 200) {
-      description = description.substring(0, 200) + "…";
-    }
-    return new OAuthException(code, description);
+    return new OAuthException(code, e.getMessage() == null ? "Malformed request" : e.getMessage());
   }
 }

@@ -77,7 +77,7 @@ public final class Params {
 
   /** Parameter names come from the client: cut and quote them before they go into a message. */
   private static String safeName(String name) {
-    String shortName = name.length() > 40 ? name.substring(0, 40) + "…" : name;
+    String shortName = name.length() > 40 ? name.substring(0, 40) + "..." : name;
     return "'" + shortName.replaceAll("[^A-Za-z0-9_.-]", "?") + "'";
   }
 }

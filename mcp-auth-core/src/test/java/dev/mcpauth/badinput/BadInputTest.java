@@ -3,6 +3,8 @@ package dev.mcpauth.badinput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcpauth.ErrorCode;
+import dev.mcpauth.OAuthException;
 import dev.mcpauth.authorization.AuthorizationStep;
 import dev.mcpauth.http.EndpointRequest;
 import dev.mcpauth.http.EndpointResponse;
@@ -158,6 +160,39 @@ class BadInputTest {
       "{\"redirect_uris\":[\"https://a.example.com/cb\"],\"client_uri\":\"not a uri\"}",
   })
   void registerWhenBodyMalformedThenInvalidClientMetadataOrRedirectUri(String body) {
+    assertOAuthError(test.register(body), 400, "invalid_client_metadata", "invalid_redirect_uri");
+  }
+
+  /**
+   * Nimbus quotes the offending value in its message, and its {@code ErrorObject} refuses a
+   * description outside RFC 6749 §5.2's characters: such input once answered 500.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"redirect_uris\":[\"https://a.example.com/cb\"],\"client_uri\":\"https://a.example/\\\"x\"}",
+      "{\"redirect_uris\":[\"https://a.example.com/cb\"],\"policy_uri\":\"https://a.example/\u00e9 x\"}",
+      "{\"redirect_uris\":[\"https://a.example.com/cb\"],\"tos_uri\":\"https://a.example/\u00e9 \\\\ x\"}",
+      "{\"redirect_uris\":[\"https://a.example.com/cb\"],\"logo_uri\":\"https://a.example/\u2028\u202e x\"}",
+      "{\"redirect_uris\":[\"https://a.example.com/\\\"cb\u00e9 \u0001x\"]}",
+  })
+  void registerWhenNimbusMessageQuotesUnsafeCharactersThen400WithSafeDescription(String body) {
+    EndpointResponse response = test.register(body);
+    assertOAuthError(response, 400, "invalid_client_metadata", "invalid_redirect_uri");
+    assertThat(Json.parse(response.body()).path("error_description").asText()).matches("[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]*");
+  }
+
+  @Test
+  void errorDescriptionWhenItQuotesAnythingThenOnlyRfc6749Characters() {
+    String description = new OAuthException(ErrorCode.INVALID_REQUEST,
+        "bad \"value\" \\ \u00e9\u202e\n\u0000\u007f" + "x".repeat(300)).description();
+
+    assertThat(description).matches("[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]*").hasSizeLessThanOrEqualTo(203)
+        .startsWith("bad 'value' / ??").endsWith("...");
+  }
+
+  @Test
+  void registerWhenRedirectUriLongAndInvalidThen400() {
+    String body = "{\"redirect_uris\":[\"https://a.example.com/" + "a".repeat(300) + " x\"]}";
     assertOAuthError(test.register(body), 400, "invalid_client_metadata", "invalid_redirect_uri");
   }
 
