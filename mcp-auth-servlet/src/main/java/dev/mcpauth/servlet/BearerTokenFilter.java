@@ -1,7 +1,5 @@
 package dev.mcpauth.servlet;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
 import dev.mcpauth.token.TokenVerifier;
@@ -12,7 +10,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -40,7 +37,6 @@ public final class BearerTokenFilter extends HttpFilter {
   public static final String VERIFIED_TOKEN = "dev.mcpauth.verifiedToken";
   /** MCP messages are small; this bounds what the filter buffers to read the method. */
   static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final transient TokenVerifier verifier;
   private final String resourceMetadataUrl;
@@ -75,15 +71,18 @@ public final class BearerTokenFilter extends HttpFilter {
     }
     HttpServletRequest forwarded = request;
     List<McpCall> calls = List.of();
-    if (scopes.inspectsCalls() && "POST".equals(request.getMethod())) {
+    if (scopes.inspectsCalls() && hasBody(request.getMethod())) {
       byte[] body;
       try {
         body = ServletIo.readBody(request, MAX_BODY_BYTES);
+        calls = McpCalls.read(request.getContentType(), body);
       } catch (ServletIo.BodyTooLarge e) {
         ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large");
         return;
+      } catch (McpCalls.Refused e) {
+        writeJsonRpcError(response, e.status(), e.jsonRpcCode(), e.getMessage());
+        return;
       }
-      calls = calls(body);
       forwarded = new CachedBodyRequest(request, body);
     }
     Set<String> required = scopes.requiredFor(calls);
@@ -136,26 +135,22 @@ public final class BearerTokenFilter extends HttpFilter {
     return token.isEmpty() ? null : token;
   }
 
-  /** The JSON-RPC calls in a body; an unreadable body has none (the MCP servlet will say why). */
-  private static List<McpCall> calls(byte[] body) {
-    List<McpCall> calls = new ArrayList<>();
-    try {
-      JsonNode root = JSON.readTree(body);
-      if (root != null && root.isArray()) {
-        root.forEach(message -> calls.add(call(message)));
-      } else if (root != null) {
-        calls.add(call(root));
-      }
-    } catch (IOException e) {
-      return List.of();
-    }
-    return calls;
+  /**
+   * Whether the method may carry JSON-RPC messages: everything but GET, HEAD, DELETE and OPTIONS,
+   * so that a method the check does not know (PUT, or "post" in another case) is read, not waved
+   * through.
+   */
+  private static boolean hasBody(String method) {
+    return !(method.equals("GET") || method.equals("HEAD") || method.equals("DELETE") || method.equals("OPTIONS"));
   }
 
-  private static McpCall call(JsonNode message) {
-    String method = message.path("method").isTextual() ? message.get("method").asText() : null;
-    JsonNode name = message.path("params").path("name");
-    return new McpCall(method, "tools/call".equals(method) && name.isTextual() ? name.asText() : null);
+  /** A JSON-RPC error without id (JSON-RPC 2.0 §5), as the MCP transport answers bodies it cannot read. */
+  private static void writeJsonRpcError(HttpServletResponse response, int status, int code, String message)
+      throws IOException {
+    response.setStatus(status);
+    response.setContentType("application/json;charset=UTF-8");
+    response.getWriter().write(
+        "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":" + code + ",\"message\":\"" + message + "\"}}");
   }
 
   private static void allowOrigin(HttpServletResponse response, String origin) {

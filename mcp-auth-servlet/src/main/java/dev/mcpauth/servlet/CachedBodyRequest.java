@@ -8,10 +8,12 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
-/** A request whose body the filter has already read, served again to the MCP servlet. */
+/**
+ * A request whose body the filter has already read and checked as UTF-8 JSON, served again to the
+ * MCP servlet. It declares UTF-8, so the servlet decodes the very text the filter checked.
+ */
 final class CachedBodyRequest extends HttpServletRequestWrapper {
   private final byte[] body;
 
@@ -57,10 +59,13 @@ final class CachedBodyRequest extends HttpServletRequestWrapper {
   }
 
   @Override
+  public String getCharacterEncoding() {
+    return StandardCharsets.UTF_8.name();
+  }
+
+  @Override
   public BufferedReader getReader() {
-    String encoding = getCharacterEncoding();
-    Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
-    return new BufferedReader(new InputStreamReader(getInputStream(), charset));
+    return new BufferedReader(new InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
   }
 
   @Override

@@ -42,9 +42,17 @@ public final class ScopePolicy {
     return !byMethod.isEmpty() || !byTool.isEmpty();
   }
 
-  /** All scopes a request made of {@code calls} needs, in a stable order. */
+  /**
+   * All scopes a request made of {@code calls} needs, in a stable order. An {@linkplain
+   * McpCall#unreadable() unreadable} call needs every scope this policy names (fail closed).
+   */
   public Set<String> requiredFor(Collection<McpCall> calls) {
     Set<String> required = new LinkedHashSet<>(sorted(always));
+    if (calls.stream().anyMatch(McpCall::unreadable)) {
+      byMethod.values().forEach(scopes -> required.addAll(sorted(scopes)));
+      byTool.values().forEach(scopes -> required.addAll(sorted(scopes)));
+      return required;
+    }
     for (McpCall call : calls) {
       if (call.method() != null) {
         required.addAll(sorted(byMethod.getOrDefault(call.method(), Set.of())));

@@ -19,6 +19,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -182,6 +183,81 @@ abstract class ServletAdapterContract {
 
     assertThat(postMcp("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"write_note\"}}",
         token, Map.of()).statusCode()).isEqualTo(200);
+  }
+
+  // The scope check reads the body as the MCP transport will, or refuses it (fail closed)
+
+  private static final String WRITE_NOTE =
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"write_note\",\"arguments\":{\"text\":\"%s\"}}}";
+
+  @Test
+  void mcpWhenBodyHasInvalidUtf8ThenRefusedWhateverTheScope() throws Exception {
+    byte[] valid = String.format(WRITE_NOTE, "pwned?").getBytes(StandardCharsets.UTF_8);
+    byte[] invalid = valid.clone();
+    invalid[new String(valid, StandardCharsets.UTF_8).indexOf('?')] = (byte) 0xFF;
+
+    HttpResponse<String> readOnly = postMcpBytes(invalid, "application/json", accessToken("mcp:read"));
+    HttpResponse<String> readWrite = postMcpBytes(invalid, "application/json", accessToken("mcp:read mcp:write"));
+
+    assertThat(readOnly.statusCode()).as(readOnly.body()).isEqualTo(400);
+    assertThat(readWrite.statusCode()).isEqualTo(400);
+    assertThat(json(readWrite).path("error").path("code").asInt()).isEqualTo(-32700);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"application/json; charset=IBM037", "application/json;charset=\"utf-16\"",
+      "application/json; charset=utf-8; charset=ISO-8859-1", "text/plain", "application/jsonx"})
+  void mcpWhenNotJsonInUtf8Then415(String contentType) throws Exception {
+    Charset charset = contentType.contains("IBM037") ? Charset.forName("IBM037")
+        : StandardCharsets.UTF_8;
+    byte[] body = String.format(WRITE_NOTE, "pwned").getBytes(charset);
+
+    HttpResponse<String> response = postMcpBytes(body, contentType, accessToken("mcp:read"));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(415);
+    assertThat(response.body()).doesNotContain("subject=");
+  }
+
+  @Test
+  void mcpWhenUtf8DeclaredAndTextNonAsciiThenPassesUntouched() throws Exception {
+    String body = String.format(WRITE_NOTE, "caf\u00e9 \ud83d\ude00");
+
+    HttpResponse<String> response = postMcpBytes(body.getBytes(StandardCharsets.UTF_8), "application/json; charset=UTF-8",
+        accessToken("mcp:read mcp:write"));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("subject=alice\nbody=" + body);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":[\"write_note\"]}}",
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":12}}",
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{}}",
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":7,\"params\":{\"name\":\"write_note\"}}",
+      "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"},\"tools/call\"]",
+      "\"tools/call\"",
+  })
+  void mcpWhenMethodOrToolNotAStringThenHeldToEveryScope(String body) throws Exception {
+    HttpResponse<String> response = postMcp(body, accessToken("mcp:read"), Map.of());
+
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(response.headers().firstValue("WWW-Authenticate").orElse("")).contains("scope=\"mcp:read mcp:write\"");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\",\"name\":\"write_note\"}}",
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"method\":\"tools/call\",\"params\":{\"name\":\"write_note\"}}",
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"} {\"method\":\"tools/call\"}",
+      "\ufeff{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}",
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"",
+  })
+  void mcpWhenJsonAmbiguousOrMalformedThen400(String body) throws Exception {
+    HttpResponse<String> response = postMcp(body, accessToken("mcp:read mcp:write"), Map.of());
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    assertThat(response.body()).doesNotContain("subject=");
   }
 
   @Test
@@ -349,6 +425,11 @@ abstract class ServletAdapterContract {
     }
     headers.forEach(request::header);
     return send(request);
+  }
+
+  HttpResponse<String> postMcpBytes(byte[] body, String contentType, String token) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + "/mcp")).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .header("Content-Type", contentType).header("Authorization", "Bearer " + token));
   }
 
   HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {
