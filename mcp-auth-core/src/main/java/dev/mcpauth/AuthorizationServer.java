@@ -167,6 +167,7 @@ public final class AuthorizationServer {
     private EventListener eventListener = EventListener.NONE;
     private RegistrationPolicy registrationPolicy = RegistrationPolicy.ALLOW_ALL;
     private boolean dynamicRegistration = true;
+    private boolean registeredScopeAsRequested;
     private final Set<String> introspectionClients = new LinkedHashSet<>();
     private Duration accessTokenLifetime = Duration.ofHours(1);
     private Duration refreshTokenLifetime = Duration.ofDays(30);
@@ -265,6 +266,21 @@ public final class AuthorizationServer {
 
     public Builder registrationPolicy(RegistrationPolicy policy) {
       this.registrationPolicy = policy;
+      return this;
+    }
+
+    /**
+     * Registers each client with exactly the {@code scope} it asks for at registration and refuses it
+     * anything beyond ({@code invalid_scope}), the strict reading of RFC 7591 §2. Off by default:
+     * MCP clients built on the official SDKs register with the scope of their first challenge, then
+     * ask for more after a 403 {@code insufficient_scope} (step-up) under the same registration, and
+     * would be refused. By default a client that names a scope is registered with every scope this
+     * server offers, and the registration response says so (RFC 7591 §3.2.1); a {@link
+     * RegistrationPolicy} sees the requested scope either way. A client stored with a scope (this
+     * option, or one a store was given) is always held to it.
+     */
+    public Builder registeredScopeAsRequested() {
+      this.registeredScopeAsRequested = true;
       return this;
     }
 
@@ -386,6 +402,7 @@ public final class AuthorizationServer {
               pendingAuthorizationLifetime, unusedClientLifetime, clockSkew, revocationCheckInterval),
           dynamicRegistration,
           registrationPolicy,
+          registeredScopeAsRequested,
           Set.copyOf(introspectionClients),
           clock,
           new Secrets(random != null ? random : new SecureRandom()),

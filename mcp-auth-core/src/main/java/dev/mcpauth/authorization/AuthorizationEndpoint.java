@@ -240,7 +240,8 @@ public final class AuthorizationEndpoint {
       throw OAuthException.invalidRequest("code_challenge_method must be S256");
     }
     String resource = Resources.resolve(parsed.getResources(), settings);
-    Set<String> scopes = Scopes.requested(parsed.getScope() == null ? null : parsed.getScope().toString(), settings);
+    Set<String> scopes =
+        Scopes.requested(parsed.getScope() == null ? null : parsed.getScope().toString(), settings, client.scope());
     Set<String> prompts = parsed.getPrompt() == null ? Set.of()
         : parsed.getPrompt().stream().map(Prompt.Type::toString).collect(Collectors.toSet());
     if (prompts.contains("none")) {

@@ -1,6 +1,7 @@
 package dev.mcpauth.client;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * A registration request that passed the protocol checks, as a {@link RegistrationPolicy} sees it.
@@ -12,6 +13,8 @@ import java.util.List;
  * @param clientUri the home page, or {@code null}
  * @param applicationType {@code web} or {@code native}
  * @param softwareId the software identifier, or {@code null}
+ * @param scopes the registered scope (RFC 7591 §2), which limits what the client may be granted;
+ *     empty when the client registered none (it may then ask for any scope the server offers)
  */
 public record ClientProposal(
     List<String> redirectUris,
@@ -19,8 +22,10 @@ public record ClientProposal(
     String clientName,
     String clientUri,
     String applicationType,
-    String softwareId) {
+    String softwareId,
+    Set<String> scopes) {
   public ClientProposal {
     redirectUris = List.copyOf(redirectUris);
+    scopes = Set.copyOf(scopes);
   }
 }

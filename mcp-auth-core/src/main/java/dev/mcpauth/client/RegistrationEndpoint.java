@@ -23,6 +23,7 @@ import dev.mcpauth.event.EventType;
 import dev.mcpauth.http.EndpointRequest;
 import dev.mcpauth.http.EndpointResponse;
 import dev.mcpauth.internal.Responses;
+import dev.mcpauth.internal.Scopes;
 import dev.mcpauth.internal.Settings;
 import dev.mcpauth.store.TokenHash;
 import java.net.URI;
@@ -102,13 +103,16 @@ public final class RegistrationEndpoint {
     String clientName = text(metadata.getName(), "client_name", 200);
     String clientUri = text(metadata.getURI() == null ? null : metadata.getURI().toString(), "client_uri", MAX_TEXT_LENGTH);
     String logoUri = text(metadata.getLogoURI() == null ? null : metadata.getLogoURI().toString(), "logo_uri", MAX_TEXT_LENGTH);
-    String scope = text(metadata.getScope() == null ? null : metadata.getScope().toString(), "scope", MAX_TEXT_LENGTH);
+    Set<String> requestedScopes = requestedScopes(
+        text(metadata.getScope() == null ? null : metadata.getScope().toString(), "scope", MAX_TEXT_LENGTH));
     String softwareId = text(metadata.getSoftwareID() == null ? null : metadata.getSoftwareID().getValue(), "software_id", 200);
     String softwareVersion = text(
         metadata.getSoftwareVersion() == null ? null : metadata.getSoftwareVersion().getValue(), "software_version", 200);
 
     settings.registrationPolicy().check(
-        new ClientProposal(redirectUris, authMethod, clientName, clientUri, applicationType, softwareId));
+        new ClientProposal(redirectUris, authMethod, clientName, clientUri, applicationType, softwareId, requestedScopes));
+    // RFC 7591 §2: the registered scope limits what the client may be granted (see registeredScopeAsRequested).
+    String scope = requestedScopes.isEmpty() || !settings.registeredScopeAsRequested() ? null : Scopes.join(requestedScopes);
 
     Instant now = settings.clock().instant();
     String clientId = settings.secrets().newId();
@@ -129,7 +133,7 @@ public final class RegistrationEndpoint {
         now.plus(settings.lifetimes().unusedClient()));
     settings.storage().clients().save(client);
     settings.events().publish(EventType.CLIENT_REGISTERED, clientId, null, null);
-    return EndpointResponse.noStoreJson(201, informationJson(client, secret));
+    return EndpointResponse.noStoreJson(201, informationJson(client, secret, echoedScope(client, requestedScopes)));
   }
 
   private static List<String> redirectUris(ClientMetadata metadata) {
@@ -173,6 +177,15 @@ public final class RegistrationEndpoint {
     }
   }
 
+  /** The scope a client asks to be registered with must parse (RFC 6749 §3.3). */
+  private static Set<String> requestedScopes(String scope) {
+    try {
+      return Scopes.parse(scope);
+    } catch (OAuthException e) {
+      throw OAuthException.invalidClientMetadata("scope is malformed: " + e.description());
+    }
+  }
+
   private static String applicationType(ClientMetadata metadata) {
     Object value = metadata.getCustomField("application_type");
     if (value == null) {
@@ -191,8 +204,20 @@ public final class RegistrationEndpoint {
     return value;
   }
 
+  /**
+   * The scope the response names: the one the client is held to or, for a client that asked for a
+   * scope and was registered without a limit, every scope offered (RFC 7591 §3.2.1: the server may
+   * substitute values, and the response must say what was registered).
+   */
+  private String echoedScope(Client client, Set<String> requestedScopes) {
+    if (client.scope() != null || requestedScopes.isEmpty()) {
+      return client.scope();
+    }
+    return Scopes.join(settings.scopes());
+  }
+
   /** The RFC 7591 §3.2.1 response: what was registered, as it was registered. */
-  private static String informationJson(Client client, String secret) {
+  private static String informationJson(Client client, String secret, String scope) {
     ClientMetadata echo = new ClientMetadata();
     echo.setRedirectionURIs(client.redirectUris().stream().map(URI::create).collect(Collectors.toCollection(LinkedHashSet::new)));
     echo.setTokenEndpointAuthMethod(ClientAuthenticationMethod.parse(client.authMethod().value()));
@@ -205,8 +230,8 @@ public final class RegistrationEndpoint {
     if (client.logoUri() != null) {
       echo.setLogoURI(URI.create(client.logoUri()));
     }
-    if (client.scope() != null) {
-      echo.setScope(Scope.parse(client.scope()));
+    if (scope != null) {
+      echo.setScope(Scope.parse(scope));
     }
     if (client.softwareId() != null) {
       echo.setSoftwareID(new SoftwareID(client.softwareId()));

@@ -33,15 +33,35 @@ public final class Scopes {
     return result;
   }
 
-  /** The scopes a request asks for: those named, each supported, or the defaults when none are. */
-  public static Set<String> requested(String scope, Settings settings) {
+  /**
+   * The scopes an authorization request asks for: those named, each supported and, when the client
+   * registered a {@code scope} (RFC 7591 §2: the values it "can use"), each among those; or, when
+   * none are named, the defaults the client registered. {@code offline_access} asks only for a
+   * refresh token, which this server issues to every client, so a registration need not name it.
+   *
+   * @param registered the client's registered scope, or {@code null} when it registered none
+   * @throws OAuthException {@code invalid_scope} for a scope unknown or not registered
+   */
+  public static Set<String> requested(String scope, Settings settings, String registered) {
+    Set<String> allowed = registered == null ? null : parse(registered);
     Set<String> requested = parse(scope);
     if (requested.isEmpty()) {
-      return settings.defaultScopes();
+      if (allowed == null) {
+        return settings.defaultScopes();
+      }
+      Set<String> defaults = new LinkedHashSet<>(settings.defaultScopes());
+      defaults.removeIf(value -> !allowed.contains(value) && !Settings.OFFLINE_ACCESS.equals(value));
+      if (defaults.isEmpty()) {
+        throw OAuthException.invalidScope("This client registered none of the default scopes: name the scope to request");
+      }
+      return defaults;
     }
     for (String value : requested) {
       if (!settings.scopes().contains(value) && !Settings.OFFLINE_ACCESS.equals(value)) {
         throw OAuthException.invalidScope("Unknown scope: " + value);
+      }
+      if (allowed != null && !allowed.contains(value) && !Settings.OFFLINE_ACCESS.equals(value)) {
+        throw OAuthException.invalidScope("Scope " + value + " is beyond the scope this client registered");
       }
     }
     return requested;

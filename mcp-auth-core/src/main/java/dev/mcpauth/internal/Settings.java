@@ -23,6 +23,7 @@ public record Settings(
     Lifetimes lifetimes,
     boolean dynamicRegistration,
     RegistrationPolicy registrationPolicy,
+    boolean registeredScopeAsRequested,
     Set<String> introspectionClients,
     Clock clock,
     Secrets secrets,
