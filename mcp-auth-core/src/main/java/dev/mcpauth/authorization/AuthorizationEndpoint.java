@@ -18,6 +18,7 @@ import dev.mcpauth.client.Client;
 import dev.mcpauth.client.RedirectUris;
 import dev.mcpauth.event.EventType;
 import dev.mcpauth.http.EndpointRequest;
+import dev.mcpauth.internal.DisplayText;
 import dev.mcpauth.internal.Params;
 import dev.mcpauth.internal.Resources;
 import dev.mcpauth.internal.Scopes;
@@ -29,6 +30,7 @@ import dev.mcpauth.token.TokenKind;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -265,16 +267,26 @@ public final class AuthorizationEndpoint {
 
   private static ConsentRequest view(PendingAuthorization pending, Client client) {
     URI redirect = URI.create(pending.redirectUri());
+    String scheme = redirect.getScheme().toLowerCase(Locale.ROOT);
+    boolean web = scheme.equals("https") || scheme.equals("http");
     return new ConsentRequest(
         client.clientId(),
-        client.displayName(),
+        DisplayText.visible(client.displayName()),
         pending.redirectUri(),
-        redirect.getHost() != null ? redirect.getHost() : redirect.getScheme(),
+        web ? origin(redirect, scheme) : scheme + ":",
         RedirectUris.isLoopback(pending.redirectUri()),
+        !web,
         pending.scopes(),
         pending.resource(),
         pending.prompts().contains("consent"),
         pending.expiresAt());
+  }
+
+  /** {@code scheme://host[:port]}, the port only when it is not the scheme's default (RFC 6454 §6.1). */
+  private static String origin(URI redirect, String scheme) {
+    int port = redirect.getPort();
+    boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
+    return scheme + "://" + redirect.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
   }
 
   private AuthorizationStep errorRedirect(URI redirect, OAuthException e, State state) {

@@ -8,11 +8,16 @@ import java.util.Set;
  * client name, requested scopes, and where the user will be sent). Immutable.
  *
  * @param clientId the requesting client's id
- * @param clientName the name to show: the registered name, or the client id
+ * @param clientName the name to show: the registered name, or the client id; control and invisible
+ *     formatting characters (such as bidirectional overrides) already shown as {@code <U+202E>}
  * @param redirectUri where the response will go
- * @param redirectHost the host of {@code redirectUri}, to show prominently
+ * @param redirectTarget where the response goes, to show prominently: the origin of an http(s)
+ *     redirect URI ({@code https://claude.ai}, {@code http://127.0.0.1:33418}), or the scheme of
+ *     any other ({@code cursor:}), whose host part names nothing any party has verified
  * @param loopbackRedirect whether the response goes to this machine only ({@code localhost}): pages
  *     should warn that any local program could be the client
+ * @param appRedirect whether the response goes to an application on the user's device by a
+ *     private-use URI scheme (RFC 8252 §7.1), which any application there may claim
  * @param scopes the requested scopes
  * @param resource the resource the tokens will be for
  * @param consentPrompted whether the client asked for consent to be shown again ({@code prompt=consent})
@@ -22,8 +27,9 @@ public record ConsentRequest(
     String clientId,
     String clientName,
     String redirectUri,
-    String redirectHost,
+    String redirectTarget,
     boolean loopbackRedirect,
+    boolean appRedirect,
     Set<String> scopes,
     String resource,
     boolean consentPrompted,

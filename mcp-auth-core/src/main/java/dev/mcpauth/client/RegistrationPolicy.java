@@ -35,21 +35,39 @@ public interface RegistrationPolicy {
   }
 
   /**
-   * Allows only clients whose every redirect URI points to one of {@code hosts} (compared without
-   * case) or to a loopback address, e.g. {@code allowRedirectHosts("claude.ai", "chatgpt.com")}.
-   * For a private-use scheme such as {@code cursor://anysphere.cursor-mcp/...} the host is the part
-   * after {@code //}.
+   * Allows only clients whose every redirect URI goes to one of {@code origins} or to a loopback
+   * address over http(s). An entry is a host, meaning https on that host ({@code "claude.ai"} admits
+   * {@code https://claude.ai/...} and nothing else), or a scheme and host for an app's private-use
+   * scheme ({@code "cursor://anysphere.cursor-mcp"}). Scheme and host must both match (compared
+   * without case): the host part of a private-use URI is whatever the app chose, so {@code
+   * "claude.ai"} must not admit {@code x-app://claude.ai/}.
+   *
+   * @throws IllegalArgumentException for an entry that is neither a host nor {@code scheme://host}
    */
-  static RegistrationPolicy allowRedirectHosts(String... hosts) {
-    Set<String> allowed =
-        Stream.of(hosts).map(host -> host.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+  static RegistrationPolicy allowRedirectHosts(String... origins) {
+    Set<String> allowed = Stream.of(origins).map(RegistrationPolicy::allowedOrigin).collect(Collectors.toUnmodifiableSet());
     return proposal -> {
       for (String redirect : proposal.redirectUris()) {
-        String host = Uris.parse(redirect).map(URI::getHost).orElse(null);
-        if (host == null || !(Uris.isLoopbackHost(host) || allowed.contains(host.toLowerCase(Locale.ROOT)))) {
+        URI uri = Uris.parse(redirect).orElse(null);
+        String scheme = uri == null || uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+        String host = uri == null || uri.getHost() == null ? null : uri.getHost().toLowerCase(Locale.ROOT);
+        boolean loopback = ("http".equals(scheme) || "https".equals(scheme)) && Uris.isLoopbackHost(host);
+        if (host == null || !(loopback || allowed.contains(scheme + "://" + host))) {
           throw OAuthException.invalidRedirectUri("Redirect URIs to this host are not accepted");
         }
       }
     };
+  }
+
+  /** {@code "claude.ai"} as {@code "https://claude.ai"}; {@code "cursor://anysphere.cursor-mcp"} as is. */
+  private static String allowedOrigin(String entry) {
+    String value = entry.toLowerCase(Locale.ROOT);
+    String withScheme = value.contains("://") ? value : "https://" + value;
+    URI uri = Uris.parse(withScheme).orElse(null);
+    if (uri == null || uri.getScheme() == null || uri.getHost() == null || uri.getPort() != -1
+        || !(uri.getRawPath() == null || uri.getRawPath().isEmpty()) || uri.getRawQuery() != null) {
+      throw new IllegalArgumentException("not a host or scheme://host: " + entry);
+    }
+    return uri.getScheme() + "://" + uri.getHost();
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mcpauth.event.EventType;
 import dev.mcpauth.http.EndpointRequest;
+import dev.mcpauth.testing.Json;
 import dev.mcpauth.testing.Pkce;
 import dev.mcpauth.testing.TestClient;
 import dev.mcpauth.testing.TestServer;
@@ -35,10 +36,46 @@ class AuthorizationEndpointTest {
     ConsentRequest request = interaction(params).request();
 
     assertThat(request.clientName()).isEqualTo("Test Client");
-    assertThat(request.redirectHost()).isEqualTo("localhost");
+    assertThat(request.redirectTarget()).isEqualTo("http://localhost:6274");
     assertThat(request.loopbackRedirect()).isTrue();
+    assertThat(request.appRedirect()).isFalse();
     assertThat(request.scopes()).containsExactlyInAnyOrder("mcp:read", "mcp:write");
     assertThat(request.resource()).isEqualTo(TestServer.RESOURCE);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"x-app://claude.ai/cb", "X-App://claude.ai/cb", "com.example.app:/callback"})
+  void startWhenPrivateUseSchemeRedirectThenTargetIsTheSchemeNotTheUnverifiedHost(String redirectUri) {
+    TestClient app = test.registerPublic(redirectUri);
+
+    ConsentRequest request = interaction(test.authorizeParams(app, Pkce.generate())).request();
+
+    assertThat(request.redirectTarget()).isEqualTo(redirectUri.substring(0, redirectUri.indexOf(':')).toLowerCase() + ":")
+        .doesNotContain("claude.ai");
+    assertThat(request.appRedirect()).isTrue();
+    assertThat(request.loopbackRedirect()).isFalse();
+  }
+
+  @Test
+  void startWhenHttpsRedirectThenTargetIsTheOriginWithPortWhenNotDefault() {
+    TestClient web = test.registerPublic("https://App.example.com:8443/cb", "https://app.example.com:443/cb");
+
+    assertThat(interaction(test.authorizeParams(web, Pkce.generate())).request().redirectTarget())
+        .isEqualTo("https://app.example.com:8443");
+    assertThat(interaction(test.authorizeParams(web.withRedirect("https://app.example.com:443/cb"), Pkce.generate()))
+        .request().redirectTarget()).isEqualTo("https://app.example.com");
+  }
+
+  @Test
+  void startWhenClientNameHasBidiOverridesOrControlsThenShownEscaped() {
+    String json = "{\"redirect_uris\":[\"https://app.example.com/cb\"],\"token_endpoint_auth_method\":\"none\","
+        + "\"client_name\":\"Good\u202egnp.exe\\u0007\u200b App\"}";
+    String clientId = Json.parse(test.register(json).body()).get("client_id").asText();
+
+    ConsentRequest request = interaction(test.authorizeParams(
+        TestClient.publicClient(clientId, "https://app.example.com/cb"), Pkce.generate())).request();
+
+    assertThat(request.clientName()).isEqualTo("Good<U+202E>gnp.exe<U+0007><U+200B> App");
   }
 
   @Test

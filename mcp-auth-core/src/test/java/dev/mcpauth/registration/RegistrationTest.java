@@ -2,6 +2,7 @@ package dev.mcpauth.registration;
 
 import static dev.mcpauth.testing.OAuthAssert.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpauth.client.RegistrationPolicy;
@@ -74,6 +75,33 @@ class RegistrationTest {
     assertThat(strict.register("{\"redirect_uris\":[\"https://claude.ai/api/mcp/auth_callback\"]}").status()).isEqualTo(201);
     assertThat(strict.register("{\"redirect_uris\":[\"http://127.0.0.1:9999/cb\"]}").status()).isEqualTo(201);
     assertThat(strict.events.types()).containsExactly(EventType.CLIENT_REGISTERED, EventType.CLIENT_REGISTERED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"x-app://claude.ai/cb", "anything://claude.ai/api/mcp/auth_callback", "http://claude.ai/cb",
+      "x-app://localhost/cb", "cursor://anysphere.cursor-mcp.evil/cb", "https://anysphere.cursor-mcp/cb"})
+  void registerWhenAllowListedHostUnderAnotherSchemeThenRefused(String redirectUri) {
+    TestServer strict = TestServer.create(builder -> builder.registrationPolicy(
+        RegistrationPolicy.allowRedirectHosts("claude.ai", "cursor://anysphere.cursor-mcp")));
+
+    assertError(strict.register("{\"redirect_uris\":[\"" + redirectUri + "\"]}"), 400, "invalid_redirect_uri");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https://claude.ai/api/mcp/auth_callback", "https://CLAUDE.ai/cb", "cursor://anysphere.cursor-mcp/oauth/callback",
+      "http://localhost:8787/callback", "https://127.0.0.1/cb"})
+  void registerWhenSchemeAndHostAllowListedThenRegistered(String redirectUri) {
+    TestServer strict = TestServer.create(builder -> builder.registrationPolicy(
+        RegistrationPolicy.allowRedirectHosts("claude.ai", "cursor://anysphere.cursor-mcp")));
+
+    assertThat(strict.register("{\"redirect_uris\":[\"" + redirectUri + "\"]}").status()).isEqualTo(201);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https://claude.ai/cb", "claude.ai:443", "cursor://", ""})
+  void allowRedirectHostsWhenEntryNotAHostThenRefusedAtConfiguration(String entry) {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RegistrationPolicy.allowRedirectHosts(entry));
   }
 
   @Test

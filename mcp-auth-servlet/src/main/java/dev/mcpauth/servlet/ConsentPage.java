@@ -127,12 +127,18 @@ public final class ConsentPage implements InteractionHandler {
     html.append("<h1>Authorize ").append(name).append("</h1>");
     html.append("<p><strong>").append(name).append("</strong> wants to use <code>")
         .append(Pages.escape(request.resource())).append("</code> on your behalf.</p>");
-    html.append("<p>If you approve, you will be sent to <span class=\"host\">")
-        .append(Pages.escape(request.redirectHost())).append("</span>.</p>");
+    String target = Pages.escape(request.redirectTarget());
+    if (request.appRedirect()) {
+      html.append("<p>If you approve, you will be sent to the application on this device that opens <span class=\"host\">")
+          .append(target).append("</span> links.</p>")
+          .append("<p class=\"warn\">Any application on this device can claim <span class=\"host\">").append(target)
+          .append("</span> links. Approve only if you started ").append(name).append(" yourself just now.</p>");
+    } else {
+      html.append("<p>If you approve, you will be sent to <span class=\"host\">").append(target).append("</span>.</p>");
+    }
     if (request.loopbackRedirect()) {
       html.append("<p class=\"warn\">This application receives the answer on your own computer (")
-          .append(Pages.escape(request.redirectHost()))
-          .append("). Approve only if you started it yourself just now.</p>");
+          .append(target).append("). Approve only if you started it yourself just now.</p>");
     }
     if (!request.scopes().isEmpty()) {
       html.append("<p>It asks for:</p><ul>");

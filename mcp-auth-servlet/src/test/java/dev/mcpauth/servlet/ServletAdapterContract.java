@@ -321,6 +321,26 @@ abstract class ServletAdapterContract {
   }
 
   @Test
+  void authorizeWhenAppSchemeRedirectAndSpoofingNameThenPageNamesTheSchemeAndEscapesTheName() throws Exception {
+    HttpResponse<String> registered = post(issuerPath("/register"), "application/json",
+        "{\"redirect_uris\":[\"x-app://claude.ai/cb\"],\"token_endpoint_auth_method\":\"none\","
+            + "\"client_name\":\"Claude\u202e \u2066x\"}");
+    String clientId = json(registered).get("client_id").asText();
+    String url = issuerPath("/authorize") + "?" + form(Map.of("response_type", "code", "client_id", clientId,
+        "redirect_uri", "x-app://claude.ai/cb", "code_challenge", pkce().challenge(), "code_challenge_method", "S256",
+        "scope", "mcp:read"));
+
+    HttpResponse<String> page = get(url, Map.of());
+
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    assertThat(page.body()).contains("opens <span class=\"host\">x-app:</span> links")
+        .contains("Any application on this device can claim")
+        .doesNotContain("sent to <span class=\"host\">claude.ai")
+        .contains("Claude&lt;U+202E&gt; &lt;U+2066&gt;x")
+        .doesNotContain("\u202e").doesNotContain("\u2066");
+  }
+
+  @Test
   void authorizeWhenBehindTlsProxyThenHostPrefixedSecureCookie() throws Exception {
     HttpResponse<String> page = get(authorizeUrl(register(), pkce().challenge(), "mcp:read"),
         Map.of("X-Forwarded-Proto", "https"));
