@@ -44,10 +44,9 @@ import java.util.Set;
  *   <li>{@link #finish} takes the callback: no parameter may be repeated (RFC 6749 §3.1), the
  *       binding must open and be fresh, {@code state} must match it (constant time), {@code iss}
  *       (RFC 9207) must be the provider's when sent, and be sent when the provider's metadata says
- *       it always is; then the
- *       code is exchanged, the ID token validated, and the local authorization completed for the
- *       upstream subject, with the provider's tokens sealed and stored for the new grant before its
- *       code exists.
+ *       it always is; then the code is exchanged, the ID token validated, and the local
+ *       authorization completed for the upstream subject, with the provider's tokens sealed and
+ *       stored for the new grant before its code exists.
  * </ol>
  *
  * The provider's tokens never go to the MCP client and the client's never go upstream. Thread-safe.
