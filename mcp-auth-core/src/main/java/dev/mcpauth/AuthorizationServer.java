@@ -234,8 +234,10 @@ public final class AuthorizationServer {
     }
 
     /**
-     * A key that no longer signs but whose tokens are still honoured, and published, until {@code
-     * retiredAt} plus the access token lifetime.
+     * A key that no longer signs: it verifies only tokens issued by {@code retiredAt}, and is
+     * published until {@code retiredAt} plus the access token lifetime. {@code retiredAt} is when
+     * it stopped signing, from configuration (not the time of start-up, which a restart moves);
+     * it may not be in the future.
      */
     public Builder retiredSigningKey(SigningKey key, Instant retiredAt) {
       this.retiredKeys.put(Objects.requireNonNull(key), Objects.requireNonNull(retiredAt));
@@ -385,6 +387,10 @@ public final class AuthorizationServer {
         LOG.warn("No signing key configured: generated {} for this process only. Tokens will not survive a restart"
             + " and other replicas cannot verify them; configure signingKey(...) for production.", activeKey);
       }
+      Instant now = clock.instant();
+      retiredKeys.forEach((key, retiredAt) -> require(!retiredAt.isAfter(now.plus(clockSkew)),
+          "retired signing key " + key.keyId() + " has its retirement time " + retiredAt + " in the future;"
+              + " give the time it stopped signing"));
       SigningKeys keys;
       try {
         keys = new SigningKeys(activeKey, retiredKeys, accessTokenLifetime);

@@ -3,9 +3,18 @@ package dev.mcpauth.resource;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
+import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -20,10 +29,13 @@ import dev.mcpauth.OAuthException;
 import dev.mcpauth.internal.DiscoveredIssuer;
 import dev.mcpauth.token.TokenVerifier;
 import dev.mcpauth.token.VerifiedToken;
+import java.io.IOException;
 import java.net.MalformedURLException;
+import java.security.Key;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,13 +58,15 @@ import java.util.concurrent.atomic.AtomicReference;
  *       lifetime, so a repeated token costs a hash and a map lookup.
  * </ul>
  *
- * <p>The issuer unreachable while a key must be fetched gives {@code temporarily_unavailable}, never
- * an accepted unchecked token. Thread-safe.
+ * <p>A key the issuer's JWKS lacks, as last fetched without error (and refetched for this token, or
+ * not yet due again under the rate limit), gives {@code invalid_token}: the client needs a new
+ * token, not a retry. The JWKS failing to arrive while a key must be looked up gives {@code
+ * temporarily_unavailable}, never an accepted unchecked token. Thread-safe.
  */
 final class JwtVerifier implements TokenVerifier {
   private final ResourceServer.Config config;
   private final DiscoveredIssuer issuer;
-  private final AtomicReference<DefaultJWTProcessor<SecurityContext>> processor = new AtomicReference<>();
+  private final AtomicReference<Processor> processor = new AtomicReference<>();
   private final TrustedTokens trusted;
 
   JwtVerifier(ResourceServer.Config config, DiscoveredIssuer issuer) {
@@ -77,8 +91,17 @@ final class JwtVerifier implements TokenVerifier {
   }
 
   private JWTClaimsSet process(String token) {
+    Processor known = processor();
     try {
-      return processor().process(token, null);
+      return known.jwt().process(token, null);
+    } catch (UnknownKey | RateLimitReachedException e) {
+      // Absent from keys fetched fine (and refetched for it, or a refetch is not due): a bad token.
+      // Absent after a failed fetch, or the keys due for a refresh that is not allowed yet: unknown.
+      if (!known.keys().lastFetchFailed() && !known.keys().lastFetchedHas(token)) {
+        throw OAuthException.invalidToken("The access token is signed by a key the authorization server does not publish");
+      }
+      throw new OAuthException(ErrorCode.TEMPORARILY_UNAVAILABLE, "The authorization server's keys cannot be fetched",
+          e.getClass().getSimpleName());
     } catch (KeySourceException e) {
       throw new OAuthException(ErrorCode.TEMPORARILY_UNAVAILABLE, "The authorization server's keys cannot be fetched",
           e.getClass().getSimpleName());
@@ -90,8 +113,8 @@ final class JwtVerifier implements TokenVerifier {
   }
 
   /** Built once the issuer's metadata is known, which may be long after start-up. */
-  private DefaultJWTProcessor<SecurityContext> processor() {
-    DefaultJWTProcessor<SecurityContext> known = processor.get();
+  private Processor processor() {
+    Processor known = processor.get();
     if (known != null) {
       return known;
     }
@@ -104,11 +127,13 @@ final class JwtVerifier implements TokenVerifier {
     return processor.get();
   }
 
-  private DefaultJWTProcessor<SecurityContext> newProcessor(AuthorizationServerMetadata metadata) {
+  private Processor newProcessor(AuthorizationServerMetadata metadata) {
     JWKSource<SecurityContext> keys;
+    FetchedKeys fetched;
     try {
-      keys = JWKSourceBuilder.<SecurityContext>create(metadata.getJWKSetURI().toURL(), new DefaultResourceRetriever(
-              (int) config.connectTimeout().toMillis(), (int) config.readTimeout().toMillis(), ResourceServer.MAX_JWKS_BYTES))
+      fetched = new FetchedKeys(new URLBasedJWKSetSource<>(metadata.getJWKSetURI().toURL(), new DefaultResourceRetriever(
+          (int) config.connectTimeout().toMillis(), (int) config.readTimeout().toMillis(), ResourceServer.MAX_JWKS_BYTES)));
+      keys = JWKSourceBuilder.create(fetched)
           .cache(config.jwksCacheLifetime().toMillis(), config.readTimeout().toMillis() + config.connectTimeout().toMillis())
           .refreshAheadCache(false)
           .rateLimited(config.jwksRefreshMinInterval().toMillis())
@@ -119,11 +144,74 @@ final class JwtVerifier implements TokenVerifier {
       throw new OAuthException(ErrorCode.TEMPORARILY_UNAVAILABLE, "The authorization server's jwks_uri is unusable");
     }
     DefaultJWTProcessor<SecurityContext> jwt = new DefaultJWTProcessor<>();
-    jwt.setJWSKeySelector(new JWSVerificationKeySelector<>(config.algorithms(), keys));
+    JWSVerificationKeySelector<SecurityContext> selector = new JWSVerificationKeySelector<>(config.algorithms(), keys);
+    jwt.setJWSKeySelector((header, context) -> {
+      List<? extends Key> found = selector.selectJWSKeys(header, context);
+      if (found.isEmpty() && selector.isAllowed(header.getAlgorithm())) {
+        throw new UnknownKey(); // an acceptable algorithm, but no such key even after the refetch
+      }
+      return found;
+    });
     jwt.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(
         JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
     jwt.setJWTClaimsSetVerifier((claims, context) -> checkClaims(claims));
-    return jwt;
+    return new Processor(jwt, fetched);
+  }
+
+  private record Processor(DefaultJWTProcessor<SecurityContext> jwt, FetchedKeys keys) {}
+
+  /** No key of the token's {@code kid} and algorithm among the issuer's keys as the cache has them. */
+  private static final class UnknownKey extends KeySourceException {
+    UnknownKey() {
+      super("no matching key");
+    }
+  }
+
+  /**
+   * The JWKS fetches themselves, beneath Nimbus's outage tolerance, rate limit and cache: whether
+   * the last one failed, and what it brought, so that an unknown key can be told from an outage.
+   */
+  private static final class FetchedKeys implements JWKSetSource<SecurityContext> {
+    private final JWKSetSource<SecurityContext> fetcher;
+    private volatile boolean lastFetchFailed = true; // nothing fetched yet
+    private volatile JWKSet lastFetched = new JWKSet();
+
+    FetchedKeys(JWKSetSource<SecurityContext> fetcher) {
+      this.fetcher = fetcher;
+    }
+
+    @Override
+    public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator refresh, long now, SecurityContext context)
+        throws KeySourceException {
+      try {
+        JWKSet keys = fetcher.getJWKSet(refresh, now, context);
+        lastFetched = keys;
+        lastFetchFailed = false;
+        return keys;
+      } catch (KeySourceException | RuntimeException e) {
+        lastFetchFailed = true;
+        throw e;
+      }
+    }
+
+    boolean lastFetchFailed() {
+      return lastFetchFailed;
+    }
+
+    /** Whether the last keys fetched have one for this token's header; a header that cannot be read has none. */
+    boolean lastFetchedHas(String token) {
+      try {
+        JWSHeader header = JWSObject.parse(token).getHeader();
+        return !new JWKSelector(JWKMatcher.forJWSHeader(header)).select(lastFetched).isEmpty();
+      } catch (ParseException e) {
+        return false;
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      fetcher.close();
+    }
   }
 
   /** Issuer, audience and times, against this server's configuration and clock. */

@@ -15,14 +15,15 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 
 /**
  * Verifies the bearer tokens sent to one of this server's protected resources: RFC 9068 access
  * tokens signed by this server. A token passes only if its signature checks against a current key
  * with the key's own algorithm, {@code typ} is {@code at+jwt}, {@code iss} is this issuer, {@code
- * aud} is this resource, it has not expired (allowing the configured skew), and its grant has not
- * been revoked.
+ * aud} is this resource, it has not expired (allowing the configured skew), a retired key signed it
+ * before its retirement, and its grant has not been revoked and approved what it claims: subject,
+ * client, resource and (at least) its scopes.
  *
  * <p>This runs on every MCP request, so a token seen before costs a SHA-256 and a map lookup: results
  * are cached (bounded) until the token expires. Revocations made through this server drop cached
@@ -85,10 +86,10 @@ final class IssuedTokenVerifier implements TokenVerifier {
         && !new JOSEObjectType("application/at+jwt").equals(header.getType())) {
       throw OAuthException.invalidToken("The token is not an access token (typ must be at+jwt)");
     }
-    SigningKey key = settings.keys().verificationKey(header.getKeyID(), now)
+    SigningKeys.VerificationKey key = settings.keys().verificationKey(header.getKeyID(), now)
         .orElseThrow(() -> OAuthException.invalidToken("The access token is not signed by a current key"));
     // The key decides the algorithm; the header merely has to agree (no alg confusion, no "none").
-    if (!key.jwsAlgorithm().equals(header.getAlgorithm()) || !verifySignature(jwt, key)) {
+    if (!key.key().jwsAlgorithm().equals(header.getAlgorithm()) || !verifySignature(jwt, key.key())) {
       throw OAuthException.invalidToken("The access token signature is invalid");
     }
     if (!settings.issuer().equals(claims.getIssuer())) {
@@ -103,6 +104,9 @@ final class IssuedTokenVerifier implements TokenVerifier {
     if (issuedAt.isAfter(now.plus(settings.lifetimes().clockSkew()))) {
       throw OAuthException.invalidToken("The access token was issued in the future");
     }
+    if (key.retiredAt() != null && issuedAt.isAfter(key.retiredAt().plus(settings.lifetimes().clockSkew()))) {
+      throw OAuthException.invalidToken("The access token was issued after its signing key was retired");
+    }
     String subject = claims.getSubject();
     String clientId = stringClaim(claims, AccessTokenSigner.CLIENT_ID);
     String grantId = stringClaim(claims, AccessTokenSigner.GRANT_ID);
@@ -110,12 +114,19 @@ final class IssuedTokenVerifier implements TokenVerifier {
     if (subject == null || clientId == null || grantId == null || claims.getJWTID() == null) {
       throw OAuthException.invalidToken("The access token lacks required claims");
     }
-    Optional<Grant> grant = settings.storage().grants().find(grantId);
-    if (grant.isEmpty() || !grant.get().clientId().equals(clientId)) {
-      throw OAuthException.invalidToken("The access token has been revoked");
+    Grant grant = settings.storage().grants().find(grantId)
+        .orElseThrow(() -> OAuthException.invalidToken("The access token has been revoked"));
+    Set<String> scopes = scopes(scope);
+    // A signature proves only that a key signed; the grant says what was approved. A token must
+    // claim no more than its grant (whoever holds a retired key can write any iat and claims), and
+    // cannot predate it. Refreshes may narrow scopes (RFC 6749 §6), so a subset is enough.
+    if (!grant.subject().equals(subject) || !grant.clientId().equals(clientId) || !grant.resource().equals(audience)
+        || !grant.scopes().containsAll(scopes)
+        || issuedAt.isBefore(grant.createdAt().minus(settings.lifetimes().clockSkew()))) {
+      throw OAuthException.invalidToken("The access token does not match its grant");
     }
-    return new VerifiedToken(subject, clientId, Scopes.parse(scope), audience, claims.getIssuer(),
-        issuedAt, expiresAt, claims.getJWTID(), grantId, Map.of());
+    return new VerifiedToken(grant.subject(), grant.clientId(), scopes, grant.resource(), claims.getIssuer(),
+        issuedAt, expiresAt, claims.getJWTID(), grant.id(), Map.of());
   }
 
   private String audience(List<String> audiences) {
@@ -147,6 +158,14 @@ final class IssuedTokenVerifier implements TokenVerifier {
       return claims.getStringClaim(name);
     } catch (ParseException e) {
       throw OAuthException.invalidToken("The access token has a malformed " + name + " claim");
+    }
+  }
+
+  private static Set<String> scopes(String scope) {
+    try {
+      return Scopes.parse(scope);
+    } catch (OAuthException e) {
+      throw OAuthException.invalidToken("The access token has a malformed scope claim");
     }
   }
 

@@ -11,9 +11,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The active signing key and the retired ones. A retired key signs nothing, but its tokens stay
- * valid and it stays in the JWKS document until the last token it signed has expired: {@code
- * retiredAt} plus the access token lifetime. Immutable and thread-safe.
+ * The active signing key and the retired ones. A retired key signs nothing: it verifies only tokens
+ * issued by its {@code retiredAt} (configuration, so that a restart does not move it), and stays in
+ * the JWKS document until the last of them has expired: {@code retiredAt} plus the access token
+ * lifetime. Immutable and thread-safe.
  */
 public final class SigningKeys {
   private final SigningKey active;
@@ -35,14 +36,20 @@ public final class SigningKeys {
     return active;
   }
 
+  /**
+   * A key that may verify tokens, and the instant it stopped signing ({@code null} for the active
+   * key): a token it verifies must have been issued by then.
+   */
+  record VerificationKey(SigningKey key, Instant retiredAt) {}
+
   /** The key with this id, if it may still verify tokens at {@code now}. */
-  Optional<SigningKey> verificationKey(String keyId, Instant now) {
+  Optional<VerificationKey> verificationKey(String keyId, Instant now) {
     if (active.keyId().equals(keyId)) {
-      return Optional.of(active);
+      return Optional.of(new VerificationKey(active, null));
     }
     return retired.entrySet().stream()
         .filter(entry -> entry.getKey().keyId().equals(keyId) && stillPublished(entry.getValue(), now))
-        .map(Map.Entry::getKey)
+        .map(entry -> new VerificationKey(entry.getKey(), entry.getValue()))
         .findFirst();
   }
 

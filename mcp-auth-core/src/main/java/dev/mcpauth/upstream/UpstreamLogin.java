@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.oauth2.sdk.AuthorizationRequest;
 import com.nimbusds.oauth2.sdk.ResponseType;
 import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
@@ -18,6 +19,7 @@ import dev.mcpauth.authorization.AuthorizationEndpoint;
 import dev.mcpauth.authorization.AuthorizationStep;
 import dev.mcpauth.authorization.ConsentRequest;
 import dev.mcpauth.authorization.Decision;
+import dev.mcpauth.internal.Params;
 import dev.mcpauth.store.UpstreamTokenStore;
 import java.io.IOException;
 import java.net.URI;
@@ -26,8 +28,8 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Federates the login of a pending authorization to the upstream provider, after the user has
@@ -39,11 +41,12 @@ import java.util.Optional;
  *       {@code state} and, for OpenID, a {@code nonce}. All three and the local handle go into a
  *       <em>binding</em>, sealed (AES-GCM) for the browser's cookie, never stored server-side, so
  *       any replica can take the callback.
- *   <li>{@link #finish} takes the callback: the binding must open and be fresh, {@code state} must
- *       match it (constant time), {@code iss} (RFC 9207) must be the provider's when sent; then the
- *       code is exchanged, the ID token validated, and the local authorization completed for the
- *       upstream subject, with the provider's tokens sealed and stored for the new grant before its
- *       code exists.
+ *   <li>{@link #finish} takes the callback: no parameter may be repeated (RFC 6749 §3.1), the
+ *       binding must open and be fresh, {@code state} must match it (constant time), {@code iss}
+ *       (RFC 9207) must be the provider's when sent, and be sent when the provider's metadata says
+ *       it always is; then the code is exchanged, the ID token validated, and the local
+ *       authorization completed for the upstream subject, with the provider's tokens sealed and
+ *       stored for the new grant before its code exists.
  * </ol>
  *
  * The provider's tokens never go to the MCP client and the client's never go upstream. Thread-safe.
@@ -110,12 +113,19 @@ public final class UpstreamLogin {
   /**
    * Completes the pending authorization from the provider's callback.
    *
-   * @param query the callback's query parameters
+   * @param query the callback's raw query string, exactly as received (parsed here, so that a
+   *     repeated parameter is refused rather than one of its values picked)
    * @param binding the cookie {@link #begin} set, or {@code null} if the browser sent none
    * @return the redirect to the MCP client (with a code, or {@code access_denied} when the user
    *     refused upstream), or an error page when the callback cannot be trusted or the provider failed
    */
-  public AuthorizationStep finish(Map<String, String> query, String binding) {
+  public AuthorizationStep finish(String query, String binding) {
+    Params params;
+    try {
+      params = Params.parse(query).requireNoDuplicates(Set.of());
+    } catch (OAuthException e) {
+      return new AuthorizationStep.ErrorPage(e);
+    }
     JsonNode bound;
     try {
       bound = JSON.readTree(sealer.openText(binding, PURPOSE));
@@ -125,7 +135,7 @@ public final class UpstreamLogin {
     if (!clock.instant().isBefore(Instant.parse(bound.get("expires").asText()))) {
       return error(ErrorCode.INVALID_REQUEST, "This sign-in took too long. Start again from the application.");
     }
-    if (!constantTimeEquals(query.get("state"), bound.get("state").asText())) {
+    if (!constantTimeEquals(params.first("state").orElse(null), bound.get("state").asText())) {
       return error(ErrorCode.INVALID_REQUEST, "This sign-in does not belong to this browser.");
     }
     String handle = bound.get("handle").asText();
@@ -133,16 +143,21 @@ public final class UpstreamLogin {
     if (pending.isEmpty()) {
       return error(ErrorCode.INVALID_REQUEST, "This authorization request has expired or was already completed.");
     }
-    String issuer = provider.metadata().getIssuer().getValue();
-    if (query.containsKey("iss") && !issuer.equals(query.get("iss"))) {
+    AuthorizationServerMetadata metadata = provider.metadata();
+    Optional<String> iss = params.first("iss");
+    // RFC 9207 §2.4: a provider that says it sends iss must have sent it; whenever sent, it must match.
+    if (iss.isEmpty() && metadata.supportsAuthorizationResponseIssuerParam()) {
+      return error(ErrorCode.INVALID_REQUEST, "The sign-in answer did not say which identity provider sent it.");
+    }
+    if (iss.isPresent() && !iss.get().equals(metadata.getIssuer().getValue())) {
       return error(ErrorCode.INVALID_REQUEST, "The sign-in answer came from another identity provider.");
     }
-    if (query.containsKey("error")) {
+    if (params.has("error")) {
       // The user (or the provider) refused: the client learns access_denied, nothing more.
       return endpoint.complete(handle, Decision.deny());
     }
-    String code = query.get("code");
-    if (code == null || code.isEmpty()) {
+    String code = params.first("code").orElse(null);
+    if (code == null) {
       return error(ErrorCode.INVALID_REQUEST, "The identity provider sent no code.");
     }
     UpstreamClient.Login login;

@@ -101,6 +101,13 @@ class ConfigurationTest {
   }
 
   @Test
+  void buildWhenRetiredKeyRetiresInTheFutureThenRefused() {
+    // Retired means it signs nothing from then on; a later instant would let it sign until then.
+    assertRefused(b -> b.retiredSigningKey(SigningKey.generate(), Instant.now().plus(Duration.ofHours(1))),
+        "retired signing key");
+  }
+
+  @Test
   void signingKeyWhenJwkHasNoPrivatePartThenRefusedWithoutKeyMaterial() {
     String publicOnly = "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\","
         + "\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"}";

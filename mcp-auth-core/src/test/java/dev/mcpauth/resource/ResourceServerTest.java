@@ -156,16 +156,37 @@ public class ResourceServerTest {
   }
 
   @Test
-  void verifyWhenGarbageKeyIdsArriveThenTheIssuerIsNotHammered() throws Exception {
+  void verifyWhenGarbageKeyIdsArriveThenInvalidTokenAndTheIssuerIsNotHammered() throws Exception {
     TokenVerifier verifier = verifier(issuer("").publish(rsa.toPublicJWK()));
     for (int i = 0; i < 50; i++) {
       RSAKey unknown = new RSAKey.Builder(rsa).keyID("garbage-" + i).build();
       String token = issuer.sign(unknown, JWSAlgorithm.RS256, Map.of());
-      assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(OAuthException.class)
-          .satisfies(e -> assertThat(((OAuthException) e).code()).isIn(ErrorCode.INVALID_TOKEN, ErrorCode.TEMPORARILY_UNAVAILABLE));
+      // The keys were fetched fine and lack this one, refetched or not (rate limit): a bad token, not an
+      // outage, so the client gets a new token instead of retrying this one.
+      assertInvalid(verifier, token, "does not publish");
     }
     // Nimbus's rate limit: at most two fetches per 30 s interval, the first one included.
     assertThat(issuer.hits("/jwks")).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void verifyWhenTheKeysCannotBeFetchedAgainForAnUnknownKeyThen503UntilTheyCan() throws Exception {
+    TokenVerifier verifier = verifier(issuer("").publish(rsa.toPublicJWK()), b -> b.jwksRefreshMinInterval(Duration.ofMillis(100)));
+    verifier.verify(issuer.sign(rsa, JWSAlgorithm.RS256, Map.of()));
+    RSAKey next = rsa("rsa-2");
+    String token = issuer.sign(next, JWSAlgorithm.RS256, Map.of());
+    issuer.jwksBody("<html>maintenance</html>"); // the issuer is rotating, and its JWKS is down meanwhile
+
+    // The refetch failed: whether rsa-2 exists is unknown, so 503, never invalid_token.
+    assertThat(catchOAuth(() -> verifier.verify(token)).code()).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
+    assertThat(catchOAuth(() -> verifier.verify(token)).code()).as("rate-limited now, still after a failed fetch")
+        .isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
+    assertThat(verifier.verify(issuer.sign(rsa, JWSAlgorithm.RS256, Map.of("jti", "known")))).as("known keys still work")
+        .isNotNull();
+
+    issuer.jwksBody(null).publish(rsa.toPublicJWK(), next.toPublicJWK());
+    Thread.sleep(250); // past the rate limit interval
+    assertThat(verifier.verify(token).subject()).isEqualTo("alice");
   }
 
   @Test

@@ -46,6 +46,7 @@ public final class TestIssuer implements AutoCloseable {
   private volatile long tokenDelayMillis;
   private volatile String jwksBody;
   private volatile String lastIntrospectionAuthorization;
+  private volatile boolean issParameterSupported;
 
   /** @param issuerPath the issuer's path, e.g. {@code /realms/mcp}, or empty */
   public TestIssuer(String issuerPath) throws IOException {
@@ -71,6 +72,12 @@ public final class TestIssuer implements AutoCloseable {
   /** The {@code issuer} the metadata names; the real one by default. */
   TestIssuer namingIssuer(String named) {
     this.namedIssuer = named;
+    return this;
+  }
+
+  /** Whether the metadata says authorization responses carry {@code iss} (RFC 9207 §3). */
+  public TestIssuer issParameterSupported(boolean supported) {
+    this.issParameterSupported = supported;
     return this;
   }
 
@@ -141,7 +148,8 @@ public final class TestIssuer implements AutoCloseable {
       sleep(metadataDelayMillis);
       respond(exchange, 200, "{\"issuer\":\"" + namedIssuer + "\",\"authorization_endpoint\":\"" + issuer + "/authorize\","
           + "\"token_endpoint\":\"" + base + "/token\",\"jwks_uri\":\"" + base + "/jwks\","
-          + "\"introspection_endpoint\":\"" + base + "/introspect\",\"response_types_supported\":[\"code\"]}");
+          + "\"introspection_endpoint\":\"" + base + "/introspect\",\"response_types_supported\":[\"code\"],"
+          + "\"authorization_response_iss_parameter_supported\":" + issParameterSupported + "}");
     } else if (path.equals("/jwks")) {
       sleep(jwksDelayMillis);
       respond(exchange, 200, jwksBody != null ? jwksBody : new JWKSet(new ArrayList<>(keys)).toString(true));

@@ -12,6 +12,8 @@ import dev.mcpauth.testing.Pkce;
 import dev.mcpauth.testing.TestClient;
 import dev.mcpauth.testing.TestServer;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
 import java.util.HashMap;
@@ -51,7 +53,7 @@ class UpstreamLoginTest {
         .containsEntry("client_id", CLIENT_AT_PROVIDER);
     providerAnswers("bob", query.get("nonce"));
 
-    AuthorizationStep step = login.finish(Map.of("code", "upstream-code", "state", query.get("state")), begun.binding());
+    AuthorizationStep step = finish(Map.of("code", "upstream-code", "state", query.get("state")), begun.binding());
 
     assertThat(step).isInstanceOf(AuthorizationStep.Redirect.class);
     Map<String, String> back = TestServer.query(((AuthorizationStep.Redirect) step).location());
@@ -70,20 +72,54 @@ class UpstreamLoginTest {
     providerAnswers("bob", query.get("nonce"));
     String state = query.get("state");
 
-    assertError(login.finish(Map.of("code", "c", "state", state), null), "did not start in this browser");
-    assertError(login.finish(Map.of("code", "c", "state", state), begun.binding() + "x"), "did not start in this browser");
-    assertError(login.finish(Map.of("code", "c", "state", "other"), begun.binding()), "does not belong");
-    assertError(login.finish(Map.of("code", "c", "state", state, "iss", "https://evil.example"), begun.binding()),
+    assertError(finish(Map.of("code", "c", "state", state), null), "did not start in this browser");
+    assertError(finish(Map.of("code", "c", "state", state), begun.binding() + "x"), "did not start in this browser");
+    assertError(finish(Map.of("code", "c", "state", "other"), begun.binding()), "does not belong");
+    assertError(finish(Map.of("code", "c", "state", state, "iss", "https://evil.example"), begun.binding()),
         "another identity provider");
     test.clock.advance(Duration.ofMinutes(11));
-    assertError(login.finish(Map.of("code", "c", "state", state), begun.binding()), "too long");
+    assertError(finish(Map.of("code", "c", "state", state), begun.binding()), "too long");
+  }
+
+  @Test
+  void finishWhenAParameterIsRepeatedThenRefusedWhicheverValueComesFirst() throws Exception {
+    UpstreamLogin.Begun begun = begin();
+    Map<String, String> query = TestServer.query(begun.authorizationUrl());
+    providerAnswers("bob", query.get("nonce"));
+    String good = "code=c&state=" + query.get("state");
+
+    // RFC 6749 §3.1: no parameter twice. Dropping the repeats would skip the RFC 9207 check.
+    assertError(login.finish(good + "&iss=evil&iss=evil2", begun.binding()), "'iss' is included more than once");
+    assertError(login.finish(good + "&iss=" + enc(provider.issuer()) + "&iss=evil", begun.binding()), "more than once");
+    assertError(login.finish(good + "&state=other", begun.binding()), "'state' is included more than once");
+    assertError(login.finish(good + "&code=other", begun.binding()), "'code' is included more than once");
+    assertThat(((AuthorizationStep.ErrorPage) login.finish(good + "&iss=a&iss=b", begun.binding())).error().code())
+        .isEqualTo(ErrorCode.INVALID_REQUEST);
+
+    AuthorizationStep step = login.finish(good + "&iss=" + enc(provider.issuer()), begun.binding());
+    assertThat(step).as("the binding is still good").isInstanceOf(AuthorizationStep.Redirect.class);
+  }
+
+  @Test
+  void finishWhenTheProviderSaysItSendsIssThenItIsRequired() throws Exception {
+    provider.issParameterSupported(true);
+    UpstreamLogin.Begun begun = begin();
+    Map<String, String> query = TestServer.query(begun.authorizationUrl());
+    providerAnswers("bob", query.get("nonce"));
+    String good = "code=c&state=" + query.get("state");
+
+    assertError(login.finish(good, begun.binding()), "did not say which identity provider");
+    assertError(login.finish(good + "&iss=", begun.binding()), "did not say which identity provider");
+    assertError(login.finish(good + "&iss=" + enc(provider.issuer() + "/"), begun.binding()), "another identity provider");
+    assertThat(login.finish(good + "&iss=" + enc(provider.issuer()), begun.binding()))
+        .isInstanceOf(AuthorizationStep.Redirect.class);
   }
 
   @Test
   void finishWhenTheIdTokenNonceDiffersThenRefusedAsUnverifiable() throws Exception {
     UpstreamLogin.Begun begun = begin();
     providerAnswers("bob", "another-nonce");
-    AuthorizationStep step = login.finish(Map.of("code", "c", "state", TestServer.query(begun.authorizationUrl()).get("state")),
+    AuthorizationStep step = finish(Map.of("code", "c", "state", TestServer.query(begun.authorizationUrl()).get("state")),
         begun.binding());
     assertThat(step).isInstanceOf(AuthorizationStep.ErrorPage.class);
     assertThat(((AuthorizationStep.ErrorPage) step).error().code()).isEqualTo(ErrorCode.ACCESS_DENIED);
@@ -92,7 +128,7 @@ class UpstreamLoginTest {
   @Test
   void finishWhenTheUserRefusedUpstreamThenTheClientGetsAccessDenied() throws Exception {
     UpstreamLogin.Begun begun = begin();
-    AuthorizationStep step = login.finish(Map.of("error", "access_denied",
+    AuthorizationStep step = finish(Map.of("error", "access_denied",
         "state", TestServer.query(begun.authorizationUrl()).get("state")), begun.binding());
     assertThat(step).isInstanceOf(AuthorizationStep.Redirect.class);
     URI location = ((AuthorizationStep.Redirect) step).location();
@@ -100,6 +136,14 @@ class UpstreamLoginTest {
   }
 
   private final Pkce pkce = Pkce.generate();
+
+  private AuthorizationStep finish(Map<String, String> query, String binding) {
+    return login.finish(TestServer.encode(query), binding);
+  }
+
+  private static String enc(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
 
   private UpstreamLogin.Begun begin() {
     AuthorizationStep step = test.authorize(test.authorizeParams(client, pkce));

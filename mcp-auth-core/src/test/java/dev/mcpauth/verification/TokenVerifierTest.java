@@ -25,6 +25,7 @@ import dev.mcpauth.token.SigningKey;
 import dev.mcpauth.token.TokenVerifier;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.function.Consumer;
@@ -190,6 +191,72 @@ class TokenVerifierTest {
   }
 
   @Test
+  void verifyWhenRetiredKeySignedAfterItsRetirementThenRefusedAndItsEarlierTokensStillAccepted() throws Exception {
+    Rotation rotation = rotate();
+    assertThat(rotation.verifier().verify(rotation.oldToken()).subject()).as("signed before retirement").isEqualTo("alice");
+
+    // Whoever holds the retired key signs a fresh token: iat after the configured retirement.
+    String fresh = resign(jwk, rotation.oldToken(), claims -> claims.jwtID("fresh")
+        .issueTime(Date.from(rotation.server().clock.instant())));
+
+    assertInvalid(rotation.verifier(), fresh, "after its signing key was retired");
+  }
+
+  @Test
+  void verifyWhenClaimsDifferFromTheStoredGrantThenRefusedWhateverKeySigned() throws Exception {
+    Rotation rotation = rotate();
+    // Backdated before the retirement, naming alice's grant, but claiming more than it holds.
+    String root = resign(jwk, rotation.oldToken(), claims -> claims.jwtID("root").subject("root")
+        .claim("scope", "mcp:read mcp:write"));
+    String wider = resign(jwk, rotation.oldToken(), claims -> claims.jwtID("wider").claim("scope", "mcp:read mcp:write"));
+    String otherClient = resign(jwk, rotation.oldToken(), claims -> claims.jwtID("client").claim("client_id", "other"));
+
+    assertInvalid(rotation.verifier(), root, "does not match its grant");
+    assertInvalid(rotation.verifier(), wider, "does not match its grant");
+    assertInvalid(rotation.verifier(), otherClient, "does not match its grant");
+    // The active key's own tokens are held to their grant the same way.
+    assertInvalid(verifier, sign(jwk, header -> {}, claims -> claims.subject("root")), "does not match its grant");
+  }
+
+  @Test
+  void verifyWhenRetiredKeySignsForAGrantMadeAfterItsRetirementThenRefused() throws Exception {
+    Rotation rotation = rotate();
+    TestClient c = rotation.server().registerPublic("https://b.example.com/cb");
+    String newToken = rotation.server().tokens(c).accessToken(); // signed by the new key, for a new grant
+    // A backdated iat (before the retirement) cannot name a grant that did not exist yet.
+    String backdated = resign(jwk, newToken, claims -> claims.jwtID("backdated")
+        .issueTime(Date.from(rotation.retiredAt().minusSeconds(30))));
+
+    assertThat(rotation.verifier().verify(newToken).subject()).isEqualTo("alice");
+    assertInvalid(rotation.verifier(), backdated, "does not match its grant");
+  }
+
+  /** The old key ({@link #jwk}) signed alice's token and was retired then; two minutes pass. */
+  private Rotation rotate() {
+    SigningKey oldKey = SigningKey.fromJwk(jwk.toJSONString());
+    InMemoryStorage shared = new InMemoryStorage(test.clock);
+    TestServer before = TestServer.create(b -> b.storage(shared).signingKey(oldKey));
+    String oldToken = before.tokens(before.registerPublic("https://app.example.com/cb")).accessToken();
+    Instant retiredAt = before.clock.instant();
+    TestServer after = TestServer.create(b -> b.storage(shared).signingKey(SigningKey.generate())
+        .retiredSigningKey(oldKey, retiredAt));
+    after.clock.advance(Duration.ofMinutes(2));
+    return new Rotation(after, after.server.verifier(TestServer.RESOURCE), oldToken, retiredAt);
+  }
+
+  private record Rotation(TestServer server, TokenVerifier verifier, String oldToken, Instant retiredAt) {}
+
+  /** {@code token}'s claims, adjusted, signed by {@code key} under its kid. */
+  private static String resign(ECKey key, String token, Consumer<JWTClaimsSet.Builder> claims) throws Exception {
+    JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder(SignedJWT.parse(token).getJWTClaimsSet());
+    claims.accept(builder);
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType("at+jwt"))
+        .keyID(key.getKeyID()).build(), builder.build());
+    jwt.sign(new ECDSASigner(key));
+    return jwt.serialize();
+  }
+
+  @Test
   void jwksWhenServedThenHasOnlyPublicKeyMaterial() {
     var key = Json.parse(test.server.jwks().body()).get("keys").get(0);
     assertThat(key.get("kty").asText()).isEqualTo("EC");
@@ -199,6 +266,10 @@ class TokenVerifierTest {
   }
 
   private void assertInvalid(String token, String descriptionPart) {
+    assertInvalid(verifier, token, descriptionPart);
+  }
+
+  private static void assertInvalid(TokenVerifier verifier, String token, String descriptionPart) {
     assertThatThrownBy(() -> verifier.verify(token))
         .isInstanceOfSatisfying(OAuthException.class, e -> {
           assertThat(e.code().code()).isEqualTo("invalid_token");

@@ -1,5 +1,8 @@
 package dev.mcpauth.examples;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,13 +24,14 @@ import java.util.Map;
  * @param store {@code memory}, {@code jdbc:<url>} or {@code redis://host:port}
  * @param signingKey the signing key's JWK (with its private part), or {@code null} to generate one
  * @param retiredSigningKey a previous signing key's JWK that still verifies, or {@code null}
+ * @param retiredAt when the retired key stopped signing ({@code --retired-at}), or {@code null} without one
  * @param revocationCheckInterval seconds a cached verification is trusted, or {@code null} for the default
  * @param newSigningKey whether to print a new signing key (a private JWK) and exit
  * @param help whether to print the usage and exit
  */
 record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<String> allowedOrigins,
     String authorizationServer, String introspectionClientId, String introspectionClientSecret, String claimsMapping,
-    List<String> acceptedAudiences, String store, String signingKey, String retiredSigningKey,
+    List<String> acceptedAudiences, String store, String signingKey, String retiredSigningKey, Instant retiredAt,
     Integer revocationCheckInterval, Identity identity, boolean newSigningKey, boolean help) {
   /**
    * The upstream identity provider of a federated login, by the seed proxy's variable names.
@@ -72,9 +76,10 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
         --signing-key FILE      the token signing key, a JWK with its private part (EC P-256 or
                                 RSA); or the JWK itself in MCP_AUTH_SIGNING_JWK. Replicas sharing a
                                 store need the same key. Default: a new key for this process only
-        --retired-signing-key FILE
-                                the previous signing key: still verifies tokens it signed, until
-                                they expire (key rotation)
+        --retired-signing-key FILE --retired-at TIME
+                                the previous signing key, and when it stopped signing (ISO-8601,
+                                e.g. 2026-01-01T12:00:00Z; keep it across restarts): it verifies
+                                the tokens it signed by then until they expire (key rotation)
         --revocation-check-interval SECONDS
                                 how long a cached token verification is trusted before the grant is
                                 read again: the bound on seeing another replica's revocation
@@ -127,6 +132,7 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
     String store = "memory";
     String signingKey = null;
     String retiredSigningKey = null;
+    Instant retiredAt = null;
     Integer revocationCheckInterval = null;
     boolean newSigningKey = false;
     Map<String, String> identity = new LinkedHashMap<>();
@@ -171,6 +177,7 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
         case "--store" -> store = value(args, ++i, arg);
         case "--signing-key" -> signingKey = readFile(value(args, ++i, arg), arg);
         case "--retired-signing-key" -> retiredSigningKey = readFile(value(args, ++i, arg), arg);
+        case "--retired-at" -> retiredAt = time(value(args, ++i, arg), arg);
         case "--revocation-check-interval" -> revocationCheckInterval = seconds(value(args, ++i, arg), arg);
         default -> throw new IllegalArgumentException("unknown option " + arg);
       }
@@ -178,6 +185,11 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
     if (!store.equals("memory") && !store.startsWith("jdbc:") && !store.startsWith("redis://")
         && !store.startsWith("rediss://")) {
       throw new IllegalArgumentException("--store takes memory, jdbc:<url> or redis://host:port");
+    }
+    if ((retiredSigningKey == null) != (retiredAt == null)) {
+      // Not the start-up time: a restart would move it, and the key would verify what it signed since.
+      throw new IllegalArgumentException("--retired-signing-key and --retired-at go together: the retired key and"
+          + " when it stopped signing, e.g. --retired-at 2026-01-01T12:00:00Z");
     }
     if (introspectionClientId != null && introspectionClientSecret == null) {
       introspectionClientSecret = environment.get(INTROSPECTION_SECRET_VARIABLE);
@@ -193,8 +205,8 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
             + authorizationServer);
       }
       if (!store.equals("memory") || signingKey != null || retiredSigningKey != null || revocationCheckInterval != null) {
-        throw new IllegalArgumentException("--store, --signing-key, --retired-signing-key and --revocation-check-interval"
-            + " are for the embedded authorization server, not for --authorization-server");
+        throw new IllegalArgumentException("--store, --signing-key, --retired-signing-key, --retired-at and"
+            + " --revocation-check-interval are for the embedded authorization server, not for --authorization-server");
       }
       if ((introspectionClientId == null) != (introspectionClientSecret == null)) {
         throw new IllegalArgumentException("introspection needs both --introspection-client-id and"
@@ -221,7 +233,7 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
     }
     return new ExampleOptions(port, baseUrl, Map.copyOf(users), List.copyOf(origins), authorizationServer,
         introspectionClientId, introspectionClientSecret, claimsMapping, List.copyOf(audiences), store, signingKey,
-        retiredSigningKey, revocationCheckInterval, upstream, newSigningKey, help);
+        retiredSigningKey, retiredAt, revocationCheckInterval, upstream, newSigningKey, help);
   }
 
   private static String readFile(String path, String option) {
@@ -229,6 +241,15 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
       return java.nio.file.Files.readString(java.nio.file.Path.of(path));
     } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
       throw new IllegalArgumentException(option + ": cannot read " + path);
+    }
+  }
+
+  /** An ISO-8601 instant, or a date-time with an offset. */
+  static Instant time(String value, String option) {
+    try {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(option + " takes an ISO-8601 time with its offset, e.g. 2026-01-01T12:00:00Z");
     }
   }
 

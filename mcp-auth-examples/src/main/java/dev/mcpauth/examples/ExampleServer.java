@@ -26,7 +26,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.UUID;
@@ -220,8 +219,8 @@ public final class ExampleServer implements AutoCloseable {
           + " Give every replica the same key.");
     }
     if (options.retiredSigningKey() != null) {
-      // Retired now: it verifies what it signed until those tokens expire, and signs nothing more.
-      builder.retiredSigningKey(SigningKey.fromJwk(options.retiredSigningKey()), Instant.now());
+      // It verifies what it signed by --retired-at until those tokens expire, and signs nothing more.
+      builder.retiredSigningKey(SigningKey.fromJwk(options.retiredSigningKey()), options.retiredAt());
     }
   }
 

@@ -4,15 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpauth.testing.TestServer;
 import dev.mcpauth.upstream.UpstreamTokenSealer;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class FederatedLoginTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static MockIssuer upstream;
   private static ExampleServer server;
 
@@ -81,6 +90,79 @@ class FederatedLoginTest {
     assertThat(userinfo.get("text").asText()).startsWith("HTTP 200").contains("\"sub\"").contains("carol");
     // What the client holds is this server's token, not the provider's.
     assertThat(ClientReport.step(report, "client-tokens").get("issuer").asText()).isEqualTo(server.baseUrl());
+  }
+
+  @Test
+  void callbackWhenIssIsSentTwiceThenRefusedAndNoCodeReachesTheClient() throws Exception {
+    Callback callback = signInUpstream("dave");
+    String query = callback.query().replaceAll("(^|&)iss=[^&]*", "");
+
+    // RFC 9207 §2.4 and RFC 6749 §3.1: one iss, the provider's; a repeated one is not dropped.
+    HttpResponse<String> twice = callback.send(query + "&iss=evil&iss=evil2");
+    assertThat(twice.statusCode()).as(twice.headers().map().toString()).isEqualTo(400);
+    assertThat(twice.headers().firstValue("Location")).isEmpty();
+    assertThat(twice.body()).contains("more than once");
+
+    Callback another = signInUpstream("dave");
+    String state = "state=" + URLEncoder.encode(another.state(), StandardCharsets.UTF_8);
+    HttpResponse<String> stateTwice = another.send(another.query() + "&" + state);
+    assertThat(stateTwice.statusCode()).isEqualTo(400);
+    assertThat(stateTwice.headers().firstValue("Location")).isEmpty();
+  }
+
+  /** The provider's redirect back to this server, not followed yet, and the cookies of the browser. */
+  private record Callback(String path, String query, String state, String cookies) {
+    HttpResponse<String> send(String query) throws Exception {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path + "?" + query))
+          .header("Cookie", cookies).build(), HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  /** A browser: consent here, sign in upstream as {@code user}; returns the redirect to the callback. */
+  private static Callback signInUpstream(String user) throws Exception {
+    HttpResponse<String> registered = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/register"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+            "{\"redirect_uris\":[\"" + PublicHost.REDIRECT_URI + "\"],\"token_endpoint_auth_method\":\"none\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    String clientId = JSON.readTree(registered.body()).get("client_id").asText();
+    String query = form(Map.of("response_type", "code", "client_id", clientId, "redirect_uri", PublicHost.REDIRECT_URI,
+        "code_challenge", PublicHost.challenge("v".repeat(43)), "code_challenge_method", "S256", "state", "s1",
+        "scope", "mcp:read", "resource", server.mcpEndpoint().toString()));
+    HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/authorize?" + query))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    List<String> cookies = new ArrayList<>(cookies(page));
+    String action = field(page.body(), "<form method=\"post\" action=\"([^\"]+)\"").replace("&amp;", "&");
+    HttpResponse<String> consented = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl()).resolve(action))
+        .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", String.join("; ", cookies))
+        .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("handle", field(page.body(), "name=\"handle\" value=\"([^\"]*)\""),
+            "form_token", field(page.body(), "name=\"form_token\" value=\"([^\"]*)\""), "decision", "approve"))))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(consented.statusCode()).as(consented.body()).isEqualTo(302);
+    cookies.addAll(cookies(consented));
+    URI upstreamLogin = URI.create(consented.headers().firstValue("Location").orElseThrow());
+    HttpResponse<String> signedIn = HTTP.send(HttpRequest.newBuilder(upstreamLogin)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", user, "claims", "{}")))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    URI back = URI.create(signedIn.headers().firstValue("Location").orElseThrow());
+    String state = TestServer.query(back).get("state");
+    return new Callback(back.getRawPath(), back.getRawQuery(), state, String.join("; ", cookies));
+  }
+
+  private static List<String> cookies(HttpResponse<?> response) {
+    return response.headers().allValues("Set-Cookie").stream().map(c -> c.split(";", 2)[0]).toList();
+  }
+
+  private static String field(String html, String regex) {
+    Matcher matcher = Pattern.compile(regex).matcher(html);
+    assertThat(matcher.find()).as("%s in %s", regex, html).isTrue();
+    return matcher.group(1);
+  }
+
+  private static String form(Map<String, String> fields) {
+    return fields.entrySet().stream()
+        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
   }
 
 }

@@ -1,10 +1,19 @@
 package dev.mcpauth.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.mcpauth.examples.proxy.ProxyServerAccess;
+import dev.mcpauth.upstream.UpstreamTokenSealer;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -29,5 +38,25 @@ class ProxyConfigurationTest {
         .contains("IDENTITY_CLIENT_ID is required")
         .contains("Usage: java -jar mcp-auth-example.jar proxy")
         .doesNotContain("Exception");
+  }
+
+  @Test
+  void proxyWhenSeveralSigningKeysWithoutTheirRetirementTimeThenRefused() throws Exception {
+    String keys = "[" + new ECKeyGenerator(Curve.P_256).keyID("new").generate().toJSONString() + ","
+        + new ECKeyGenerator(Curve.P_256).keyID("old").generate().toJSONString() + "]";
+    Map<String, String> environment = Map.of("OIDC_PROVIDER_JWKS", keys, "PORT", "0",
+        "MCP_SERVER_URL", "http://127.0.0.1:9/mcp", "IDENTITY_SERVER_URL", "http://127.0.0.1:9/idp",
+        "IDENTITY_CLIENT_ID", "proxy", "MCP_AUTH_UPSTREAM_TOKEN_KEY", UpstreamTokenSealer.newKey());
+
+    assertThatThrownBy(() -> ProxyServerAccess.start(environment)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("OIDC_PROVIDER_JWKS_RETIRED_AT");
+    Map<String, String> badTime = new HashMap<>(environment);
+    badTime.put("OIDC_PROVIDER_JWKS_RETIRED_AT", "last week");
+    assertThatThrownBy(() -> ProxyServerAccess.start(badTime)).hasMessageContaining("ISO-8601");
+    Map<String, String> withTime = new HashMap<>(environment);
+    withTime.put("OIDC_PROVIDER_JWKS_RETIRED_AT", Instant.now().minusSeconds(60).toString());
+    try (ProxyServerAccess proxy = ProxyServerAccess.start(withTime)) {
+      assertThat(proxy.mcpEndpoint()).isNotNull();
+    }
   }
 }

@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import dev.mcpauth.resource.ResourceServer;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +108,30 @@ class ResourceServerModeTest {
     McpHttp.Answer garbage = McpHttp.callTool(jwt.mcpEndpoint(), "not-a-jwt", "whoami", "{}");
     assertThat(garbage.status()).isEqualTo(401);
     assertThat(garbage.challenge()).contains("error=\"invalid_token\"");
+  }
+
+  @Test
+  @Order(3)
+  void tokensSignedByKeysTheIssuerDoesNotPublishWhenPresentedThen401NotAnOutage() throws Exception {
+    // More unknown key ids than the JWKS refetch limit allows fetches for (two per 200 ms here), sent at once.
+    RSAKey key = new RSAKeyGenerator(2048).generate();
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      SignedJWT token = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("unknown-" + i).build(),
+          new JWTClaimsSet.Builder().issuer(issuer.issuer()).subject("root").audience(jwt.mcpEndpoint().toString())
+              .claim("scope", "mcp:read mcp:write").expirationTime(Date.from(Instant.now().plusSeconds(300))).build());
+      token.sign(new RSASSASigner(key));
+      tokens.add(token.serialize());
+    }
+    List<McpHttp.Answer> answers = new ArrayList<>();
+    for (String token : tokens) {
+      answers.add(McpHttp.post(jwt.mcpEndpoint(), token, null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"));
+    }
+    for (McpHttp.Answer answer : answers) {
+      assertThat(answer.status()).as(answer.challenge()).isEqualTo(401);
+      assertThat(answer.challenge()).contains("error=\"invalid_token\"");
+      assertThat(answer.retryAfter()).isNull();
+    }
   }
 
   @Test

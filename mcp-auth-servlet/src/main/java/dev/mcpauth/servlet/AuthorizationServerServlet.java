@@ -11,8 +11,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -132,13 +130,8 @@ public final class AuthorizationServerServlet extends HttpServlet {
         }
       }
     }
-    Map<String, String> query = new HashMap<>();
-    request.getParameterMap().forEach((name, values) -> {
-      if (values.length == 1) {
-        query.put(name, values[0]);
-      }
-    });
-    AuthorizationStep step = server.upstreamLogin().orElseThrow().finish(query, binding);
+    // The raw query: core refuses a repeated parameter, which a parameter map would hide.
+    AuthorizationStep step = server.upstreamLogin().orElseThrow().finish(request.getQueryString(), binding);
     Cookie spent = new Cookie(cookieName, "");
     spent.setPath("/");
     spent.setMaxAge(0);

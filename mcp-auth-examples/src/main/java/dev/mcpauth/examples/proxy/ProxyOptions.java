@@ -1,6 +1,9 @@
 package dev.mcpauth.examples.proxy;
 
 import java.net.URI;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,16 +25,18 @@ import java.util.Map;
  * @param identityScope {@code IDENTITY_SCOPE}, or {@code null} for {@code openid}
  * @param signingJwks {@code OIDC_PROVIDER_JWKS}: a JSON array of private JWKs (or a JWKS), the first
  *     signs; or {@code null} for a key of this process only
+ * @param keysRetiredAt {@code OIDC_PROVIDER_JWKS_RETIRED_AT}: when the keys after the first stopped
+ *     signing, or {@code null}
  * @param redisUrl {@code REDIS_URL}, or {@code null} for memory (one process, lost on restart)
  * @param upstreamTokenKey {@code MCP_AUTH_UPSTREAM_TOKEN_KEY}, or {@code null} for a key of this process only
  */
 record ProxyOptions(int port, String baseUrl, URI mcpServerUrl, String runCommand, String identityServerUrl,
     String identityMetadataFile, String identityClientId, String identityClientSecret, String identityScope,
-    String signingJwks, String redisUrl, String upstreamTokenKey) {
+    String signingJwks, Instant keysRetiredAt, String redisUrl, String upstreamTokenKey) {
 
   static final List<String> VARIABLES = List.of("PORT", "BASE_URL", "MCP_SERVER_URL", "MCP_SERVER_RUN_COMMAND",
       "IDENTITY_SERVER_URL", "IDENTITY_SERVER_METADATA_FILE", "IDENTITY_CLIENT_ID", "IDENTITY_CLIENT_SECRET",
-      "IDENTITY_SCOPE", "OIDC_PROVIDER_JWKS", "REDIS_URL", "MCP_AUTH_UPSTREAM_TOKEN_KEY");
+      "IDENTITY_SCOPE", "OIDC_PROVIDER_JWKS", "OIDC_PROVIDER_JWKS_RETIRED_AT", "REDIS_URL", "MCP_AUTH_UPSTREAM_TOKEN_KEY");
 
   static final String USAGE = """
       Usage: java -jar mcp-auth-example.jar proxy [--name value ...]
@@ -50,7 +55,10 @@ record ProxyOptions(int port, String baseUrl, URI mcpServerUrl, String runComman
         IDENTITY_CLIENT_ID            the proxy's client at the provider (required)
         IDENTITY_CLIENT_SECRET        its secret
         IDENTITY_SCOPE                scopes asked of the provider (default openid)
-        OIDC_PROVIDER_JWKS            the proxy's signing keys, a JSON array of private JWKs
+        OIDC_PROVIDER_JWKS            the proxy's signing keys, a JSON array of private JWKs; the
+                                      first signs, the others verify what they signed by
+        OIDC_PROVIDER_JWKS_RETIRED_AT when they stopped signing, e.g. 2026-01-01T12:00:00Z
+                                      (required with more than one key)
         REDIS_URL                     shared storage, redis://host:port (default: memory)
         MCP_AUTH_UPSTREAM_TOKEN_KEY   base64 AES-256 key sealing the provider's tokens
       Register BASE_URL/interaction/identity/callback at the provider.
@@ -98,6 +106,14 @@ record ProxyOptions(int port, String baseUrl, URI mcpServerUrl, String runComman
     if (values.get("IDENTITY_CLIENT_ID") == null) {
       problems.add("IDENTITY_CLIENT_ID is required (the proxy's client at the identity provider)");
     }
+    Instant keysRetiredAt = null;
+    if (values.get("OIDC_PROVIDER_JWKS_RETIRED_AT") != null) {
+      try {
+        keysRetiredAt = OffsetDateTime.parse(values.get("OIDC_PROVIDER_JWKS_RETIRED_AT")).toInstant();
+      } catch (DateTimeParseException e) {
+        problems.add("OIDC_PROVIDER_JWKS_RETIRED_AT must be an ISO-8601 time with its offset, e.g. 2026-01-01T12:00:00Z");
+      }
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("Cannot start the proxy:\n  - " + String.join("\n  - ", problems));
     }
@@ -105,7 +121,7 @@ record ProxyOptions(int port, String baseUrl, URI mcpServerUrl, String runComman
     return new ProxyOptions(port, baseUrl, mcpServer, values.get("MCP_SERVER_RUN_COMMAND"),
         values.get("IDENTITY_SERVER_URL"), values.get("IDENTITY_SERVER_METADATA_FILE"), values.get("IDENTITY_CLIENT_ID"),
         values.get("IDENTITY_CLIENT_SECRET"), values.get("IDENTITY_SCOPE"), values.get("OIDC_PROVIDER_JWKS"),
-        values.get("REDIS_URL"), values.get("MCP_AUTH_UPSTREAM_TOKEN_KEY"));
+        keysRetiredAt, values.get("REDIS_URL"), values.get("MCP_AUTH_UPSTREAM_TOKEN_KEY"));
   }
 
   @Override

@@ -15,7 +15,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -122,7 +121,10 @@ public final class ProxyServer implements AutoCloseable {
     return UpstreamTokenSealer.of(UpstreamTokenSealer.newKey());
   }
 
-  /** OIDC_PROVIDER_JWKS, as the seed has it: a JSON array of private JWKs (or a JWKS); the first signs. */
+  /**
+   * OIDC_PROVIDER_JWKS, as the seed has it: a JSON array of private JWKs (or a JWKS); the first signs.
+   * The others verify only what they signed by OIDC_PROVIDER_JWKS_RETIRED_AT, which must be set.
+   */
   private static void keys(ProxyOptions options, AuthorizationServer.Builder builder) throws Exception {
     if (options.signingJwks() == null) {
       return; // the server logs that it generated a key for this process only
@@ -133,8 +135,13 @@ public final class ProxyServer implements AutoCloseable {
       throw new IllegalArgumentException("OIDC_PROVIDER_JWKS holds no key");
     }
     builder.signingKey(SigningKey.fromJwk(keys.get(0).toJSONString()));
+    if (keys.size() > 1 && options.keysRetiredAt() == null) {
+      // Not the start-up time: a restart would move it, and a retired key would verify what it signed since.
+      throw new IllegalArgumentException("OIDC_PROVIDER_JWKS holds " + keys.size() + " keys: set"
+          + " OIDC_PROVIDER_JWKS_RETIRED_AT to when the keys after the first stopped signing, e.g. 2026-01-01T12:00:00Z");
+    }
     for (JWK retired : keys.subList(1, keys.size())) {
-      builder.retiredSigningKey(SigningKey.fromJwk(retired.toJSONString()), Instant.now());
+      builder.retiredSigningKey(SigningKey.fromJwk(retired.toJSONString()), options.keysRetiredAt());
     }
   }
 
