@@ -103,8 +103,15 @@ public final class RedirectUris {
         && b.getRawUserInfo() == null;
   }
 
-  /** Whether the URI goes to this machine only: the consent page warns then (CIMD, MCP 2025-11-25). */
+  /**
+   * Whether the URI goes to this machine only, over http or https in any case: the consent page
+   * warns then (MCP 2025-11-25, Client ID Metadata Documents).
+   */
   public static boolean isLoopback(String redirectUri) {
-    return Uris.parse(redirectUri).map(uri -> "http".equals(uri.getScheme()) && Uris.isLoopbackHost(uri.getHost())).orElse(false);
+    return Uris.parse(redirectUri)
+        .map(uri -> uri.getScheme() != null
+            && (uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))
+            && Uris.isLoopbackHost(uri.getHost()))
+        .orElse(false);
   }
 }

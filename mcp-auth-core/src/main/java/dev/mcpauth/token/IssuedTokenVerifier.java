@@ -11,6 +11,7 @@ import dev.mcpauth.internal.Scopes;
 import dev.mcpauth.internal.Settings;
 import dev.mcpauth.store.TokenHash;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -103,6 +104,11 @@ final class IssuedTokenVerifier implements TokenVerifier {
     }
     if (issuedAt.isAfter(now.plus(settings.lifetimes().clockSkew()))) {
       throw OAuthException.invalidToken("The access token was issued in the future");
+    }
+    if (Duration.between(issuedAt, expiresAt)
+        .compareTo(settings.lifetimes().accessToken().plus(settings.lifetimes().clockSkew())) > 0) {
+      // This server never issues such a token: whoever signed it holds a key, not a grant.
+      throw OAuthException.invalidToken("The access token's lifetime is longer than this server issues");
     }
     if (key.retiredAt() != null && issuedAt.isAfter(key.retiredAt().plus(settings.lifetimes().clockSkew()))) {
       throw OAuthException.invalidToken("The access token was issued after its signing key was retired");

@@ -79,6 +79,27 @@ class AuthorizationEndpointTest {
   }
 
   @Test
+  void startWhenClientNameHasBlankLettersOrOddSpacesThenShownEscaped() {
+    String json = "{\"redirect_uris\":[\"https://app.example.com/cb\"],\"token_endpoint_auth_method\":\"none\","
+        + "\"client_name\":\"A\u3164B\u115fC\uffa0D\u2800E\u034fF\ufe0fG\u3000H\u00a0I \u00e9\"}";
+    String clientId = Json.parse(test.register(json).body()).get("client_id").asText();
+
+    ConsentRequest request = interaction(test.authorizeParams(
+        TestClient.publicClient(clientId, "https://app.example.com/cb"), Pkce.generate())).request();
+
+    assertThat(request.clientName())
+        .isEqualTo("A<U+3164>B<U+115F>C<U+FFA0>D<U+2800>E<U+034F>F<U+FE0F>G<U+3000>H<U+00A0>I \u00e9");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"HTTP://127.0.0.1/cb", "https://localhost/cb", "http://[::1]:8080/cb"})
+  void startWhenLoopbackRedirectInAnyFormThenLoopbackWarning(String redirectUri) {
+    TestClient local = test.registerPublic(redirectUri);
+
+    assertThat(interaction(test.authorizeParams(local, Pkce.generate())).request().loopbackRedirect()).isTrue();
+  }
+
+  @Test
   void startWhenHttpsRedirectThenNoLoopbackWarning() {
     Map<String, String> params = test.authorizeParams(client.withRedirect("https://app.example.com/cb"), Pkce.generate());
 

@@ -119,6 +119,12 @@ class TokenVerifierTest {
   }
 
   @Test
+  void verifyWhenLifetimeLongerThanThisServerIssuesThenRefused() throws Exception {
+    Date decadeLater = Date.from(test.clock.instant().plus(Duration.ofDays(3650)));
+    assertInvalid(sign(jwk, header -> {}, claims -> claims.expirationTime(decadeLater)), "lifetime");
+  }
+
+  @Test
   void verifyWhenGrantClaimMissingThenRefused() throws Exception {
     assertInvalid(sign(jwk, header -> {}, claims -> claims.claim("grant_id", null)), "claims");
   }
@@ -225,7 +231,8 @@ class TokenVerifierTest {
     String newToken = rotation.server().tokens(c).accessToken(); // signed by the new key, for a new grant
     // A backdated iat (before the retirement) cannot name a grant that did not exist yet.
     String backdated = resign(jwk, newToken, claims -> claims.jwtID("backdated")
-        .issueTime(Date.from(rotation.retiredAt().minusSeconds(30))));
+        .issueTime(Date.from(rotation.retiredAt().minusSeconds(30)))
+        .expirationTime(Date.from(rotation.retiredAt().plus(Duration.ofMinutes(50)))));
 
     assertThat(rotation.verifier().verify(newToken).subject()).isEqualTo("alice");
     assertInvalid(rotation.verifier(), backdated, "does not match its grant");

@@ -164,6 +164,12 @@ public final class AuthorizationServerServlet extends HttpServlet {
       Pages.error(response, 413, "The request is too large.");
       return;
     }
+    try {
+      request.getParameterMap(); // the container parses the form once, here, where its refusal is caught
+    } catch (RuntimeException e) {
+      Pages.error(response, 400, "The form could not be read.");
+      return;
+    }
     pages.submit(context(request, response));
   }
 
@@ -190,8 +196,9 @@ public final class AuthorizationServerServlet extends HttpServlet {
     ServletIo.write(endpoint.apply(ServletIo.toEndpointRequest(request, body)), response);
   }
 
+  /** From the raw header: the container's parsed content type throws on a malformed charset. */
   private static String mediaType(HttpServletRequest request) {
-    String type = request.getContentType();
+    String type = request.getHeader("Content-Type");
     return type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
   }
 }

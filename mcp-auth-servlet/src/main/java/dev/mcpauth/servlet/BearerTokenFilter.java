@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -71,11 +72,19 @@ public final class BearerTokenFilter extends HttpFilter {
     }
     HttpServletRequest forwarded = request;
     List<McpCall> calls = List.of();
+    if (hasBody(request.getMethod())) {
+      try {
+        McpCalls.requireJsonInUtf8(Collections.list(request.getHeaders("Content-Type")));
+      } catch (McpCalls.Refused e) {
+        writeJsonRpcError(response, e.status(), e.jsonRpcCode(), e.getMessage());
+        return;
+      }
+    }
     if (scopes.inspectsCalls() && hasBody(request.getMethod())) {
       byte[] body;
       try {
         body = ServletIo.readBody(request, MAX_BODY_BYTES);
-        calls = McpCalls.read(request.getContentType(), body);
+        calls = McpCalls.read(body);
       } catch (ServletIo.BodyTooLarge e) {
         ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large");
         return;

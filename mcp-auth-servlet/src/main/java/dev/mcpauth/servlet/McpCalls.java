@@ -50,11 +50,43 @@ final class McpCalls {
   private McpCalls() {}
 
   /**
-   * @throws Refused 415 for a media type other than {@code application/json} or a charset other
-   *     than UTF-8; 400 (JSON-RPC parse error) for bytes that are not strict UTF-8 JSON
+   * Refuses a body that is not JSON in UTF-8 by its headers alone: MCP messages "MUST be UTF-8
+   * encoded" (MCP base protocol, Messages). The raw header is read, not the container's parsed
+   * content type, which throws on a malformed charset.
+   *
+   * @param contentTypes every {@code Content-Type} header of the request: exactly one must be sent
+   * @throws Refused 415 for none, several, a media type other than {@code application/json}, or a
+   *     charset other than UTF-8
    */
-  static List<McpCall> read(String contentType, byte[] body) throws Refused {
-    requireJsonInUtf8(contentType);
+  static void requireJsonInUtf8(List<String> contentTypes) throws Refused {
+    if (contentTypes.size() != 1) {
+      throw new Refused(415, -32600, "Unsupported Media Type: send one Content-Type, application/json");
+    }
+    String[] parts = contentTypes.get(0).split(";");
+    if (!parts[0].trim().equalsIgnoreCase("application/json")) {
+      throw new Refused(415, -32600, "Unsupported Media Type: Content-Type must be application/json");
+    }
+    for (int i = 1; i < parts.length; i++) {
+      if (parts[i].chars().filter(c -> c == '"').count() % 2 != 0) {
+        // A quoted value holding ';' (charset="utf-8;x"): read otherwise elsewhere, so refused here.
+        throw new Refused(415, -32600, "Unsupported Media Type: malformed Content-Type parameters");
+      }
+      String[] parameter = parts[i].split("=", 2);
+      if (parameter[0].trim().equalsIgnoreCase("charset")) {
+        String charset = parameter.length == 2 ? parameter[1].trim().replace("\"", "") : "";
+        if (!charset.toLowerCase(Locale.ROOT).equals("utf-8")) {
+          throw new Refused(415, -32600, "Unsupported Media Type: the body must be UTF-8");
+        }
+      }
+    }
+  }
+
+  /**
+   * The calls of a body whose headers passed {@link #requireJsonInUtf8}.
+   *
+   * @throws Refused 400 (JSON-RPC parse error) for bytes that are not strict UTF-8 JSON
+   */
+  static List<McpCall> read(byte[] body) throws Refused {
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder()
@@ -78,22 +110,6 @@ final class McpCalls {
       calls.add(call(root));
     }
     return calls;
-  }
-
-  private static void requireJsonInUtf8(String contentType) throws Refused {
-    String[] parts = contentType == null ? new String[] {""} : contentType.split(";");
-    if (!parts[0].trim().equalsIgnoreCase("application/json")) {
-      throw new Refused(415, -32600, "Unsupported Media Type: Content-Type must be application/json");
-    }
-    for (int i = 1; i < parts.length; i++) {
-      String[] parameter = parts[i].split("=", 2);
-      if (parameter[0].trim().equalsIgnoreCase("charset")) {
-        String charset = parameter.length == 2 ? parameter[1].trim().replace("\"", "") : "";
-        if (!charset.toLowerCase(Locale.ROOT).equals("utf-8")) {
-          throw new Refused(415, -32600, "Unsupported Media Type: the body must be UTF-8");
-        }
-      }
-    }
   }
 
   /**

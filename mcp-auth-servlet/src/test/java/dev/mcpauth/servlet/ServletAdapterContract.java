@@ -206,7 +206,9 @@ abstract class ServletAdapterContract {
 
   @ParameterizedTest
   @ValueSource(strings = {"application/json; charset=IBM037", "application/json;charset=\"utf-16\"",
-      "application/json; charset=utf-8; charset=ISO-8859-1", "text/plain", "application/jsonx"})
+      "application/json; charset=utf-8; charset=ISO-8859-1", "text/plain", "application/jsonx",
+      "application/json; charset='x'", "application/json; charset=foo-bar", "application/json; charset=\"utf-8;x\"",
+      "application/json; charset=\"\"", "application/json; charset=utf-8, text/plain"})
   void mcpWhenNotJsonInUtf8Then415(String contentType) throws Exception {
     Charset charset = contentType.contains("IBM037") ? Charset.forName("IBM037")
         : StandardCharsets.UTF_8;
@@ -216,6 +218,26 @@ abstract class ServletAdapterContract {
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(415);
     assertThat(response.body()).doesNotContain("subject=");
+  }
+
+  @Test
+  void mcpWhenCharsetMalformedAndNoTokenThen415NotAContainerError() throws Exception {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + "/mcp"))
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json; charset='x'"));
+
+    assertThat(response.statusCode()).isEqualTo(415);
+    assertThat(json(response).path("error").path("code").asInt()).isEqualTo(-32600);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/authorize", "/authorize/consent"})
+  void formPagesWhenCharsetMalformedOrFormUnparseableThenOwnErrorPage(String path) throws Exception {
+    HttpResponse<String> charset = post(issuerPath(path), "application/x-www-form-urlencoded; charset='x'", "handle=a");
+    HttpResponse<String> form = post(issuerPath(path), "application/x-www-form-urlencoded", "handle=%zz&decision=%ff");
+
+    assertThat(charset.statusCode()).isIn(400, 415);
+    assertThat(form.statusCode()).isEqualTo(400);
+    assertThat(charset.body() + form.body()).contains("This request cannot be completed").doesNotContain("Exception");
   }
 
   @Test
