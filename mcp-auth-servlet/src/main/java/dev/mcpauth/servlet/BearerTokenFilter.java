@@ -80,7 +80,8 @@ public final class BearerTokenFilter extends HttpFilter {
       try {
         body = ServletIo.readBody(request, MAX_BODY_BYTES);
       } catch (ServletIo.BodyTooLarge e) {
-        ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large");
+        ServletIo.refuseTooLarge(request, response,
+            () -> ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large"));
         return;
       }
       calls = calls(body);

@@ -216,6 +216,19 @@ abstract class ServletAdapterContract {
     assertThat(response.statusCode()).isEqualTo(413);
   }
 
+  /** A client writes the whole body it announced before it reads; the server must not reset the connection under it. */
+  @ParameterizedTest
+  @ValueSource(strings = {"/token", "/mcp"})
+  void endpointWhenClientSendsAllOfATooLargeBodyThenItReads413AndAnOrderlyClose(String endpoint) throws Exception {
+    boolean mcp = endpoint.equals("/mcp");
+    byte[] body = "x".repeat(mcp ? 5_000_000 : 1_000_000).getBytes(StandardCharsets.US_ASCII);
+
+    String answer = sendWholeThenRead(mcp ? endpoint : issuerPath(endpoint), mcp ? "application/json"
+        : "application/x-www-form-urlencoded", body);
+
+    assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("\r\nConnection: close\r\n");
+  }
+
   @Test
   void registerWhenWrongContentTypeThen415AndWhenMalformedThenInvalidClientMetadata() throws Exception {
     assertThat(post(issuerPath("/register"), "text/plain", "{}").statusCode()).isEqualTo(415);
@@ -339,6 +352,26 @@ abstract class ServletAdapterContract {
     assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
     assertThat(tokens.headers().firstValue("Cache-Control")).contains("no-store");
     return json(tokens).get("access_token").asText();
+  }
+
+  /**
+   * Writes the whole request, then reads the answer up to the end of the connection. The small send
+   * buffer keeps the client sending while the server answers, as on a slow link: if the server then
+   * resets the connection, the write fails.
+   */
+  String sendWholeThenRead(String path, String contentType, byte[] body) throws Exception {
+    int port = URI.create(base).getPort();
+    try (Socket socket = new Socket()) {
+      socket.setSendBufferSize(64 * 1024);
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+      socket.setSoTimeout(60_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: " + contentType
+          + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
   }
 
   HttpResponse<String> postMcp(String body, String token, Map<String, String> headers) throws Exception {
