@@ -40,14 +40,13 @@ final class ServletIo {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buffer = new byte[8192];
-    try (InputStream in = request.getInputStream()) {
-      int read;
-      while ((read = in.read(buffer)) != -1) {
-        if (out.size() + read > maxBytes) {
-          throw new BodyTooLarge();
-        }
-        out.write(buffer, 0, read);
+    InputStream in = request.getInputStream(); // the container's: left open, refuseTooLarge reads the rest
+    int read;
+    while ((read = in.read(buffer)) != -1) {
+      if (out.size() + read > maxBytes) {
+        throw new BodyTooLarge();
       }
+      out.write(buffer, 0, read);
     }
     return out.toByteArray();
   }
