@@ -14,8 +14,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The example's proxy mode end to end, each part in its own process: mock-oauth2-server as the
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * official TypeScript SDK client. The MCP server refuses the first upstream token it sees, so the
  * proxy must refresh it upstream and send the request again.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // Node clients get up to 4 min each (NodeProcess); some tests run several
 class AuthorizingProxyTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static MockIssuer upstream;

@@ -13,9 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The federated login end to end: the example's embedded authorization server with
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * gets this server's tokens; a tool calls the provider's user info endpoint with the user's
  * upstream token, which the client never sees.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // Node clients get up to 4 min each (NodeProcess); some tests run several
 class FederatedLoginTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static MockIssuer upstream;
