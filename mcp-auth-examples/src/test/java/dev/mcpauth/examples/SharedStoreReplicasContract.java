@@ -177,6 +177,7 @@ abstract class SharedStoreReplicasContract {
 
     storeProxy.cut();
     HttpResponse<String> refresh = host.refresh(portA, clientId, refreshToken);
+    Instant refusedAt = Instant.now();
     assertThat(refresh.statusCode()).isEqualTo(503);
     assertThat(refresh.headers().firstValue("Retry-After")).isPresent();
     assertThat(JSON.readTree(refresh.body()).get("error").asText()).isEqualTo("temporarily_unavailable");
@@ -190,9 +191,20 @@ abstract class SharedStoreReplicasContract {
     assertThat(host.whoami(portB, neverVerified)).as("cannot check the grant").isEqualTo(503);
 
     storeProxy.restore();
-    // The refresh token was not spent by the failed attempt: it still works, on either replica.
+    // The client retries once Retry-After has passed (RFC 9110 §10.2.3), on either replica, and that
+    // first retry succeeds: the store is back, and the failed attempt did not spend the refresh token.
+    awaitRetryAfter(refresh, refusedAt);
     JsonNode after = PublicHost.tokens(host.refresh(portB, clientId, refreshToken));
     assertThat(host.whoami(portA, after.get("access_token").asText())).isEqualTo(200);
+  }
+
+  /** Waits, as a client does, until the delay in seconds that a 503's {@code Retry-After} asks for has passed. */
+  private static void awaitRetryAfter(HttpResponse<String> refused, Instant refusedAt) throws InterruptedException {
+    Instant retryAt = refusedAt.plusSeconds(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow()));
+    Duration left = Duration.between(Instant.now(), retryAt);
+    if (!left.isNegative()) {
+      TimeUnit.MILLISECONDS.sleep(left.toMillis() + 1);
+    }
   }
 
   @Test

@@ -31,7 +31,9 @@ import javax.sql.DataSource;
  * returned and are removed by {@link #purgeExpired()} in small batches, so no long lock is held.
  *
  * <p>Give it a pooled {@link DataSource} (HikariCP or your container's) with connect and socket
- * timeouts, so an unreachable database fails fast. Thread-safe.
+ * timeouts, so an unreachable database fails fast, and a wait for a connection longer than the pool's
+ * reconnect backoff (HikariCP's grows to 5 s) plus a connect, so the first call once the database is
+ * back gets a connection. Thread-safe.
  */
 public final class JdbcStorage implements Storage {
   private static final List<String> TABLES = List.of(
