@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** RFC 8414, OpenID Connect Discovery and RFC 9728 documents, as SPEC-NOTES "What one server must serve" lists. */
+/**
+ * The discovery documents MCP clients read: RFC 8414 §2 server metadata, OpenID Connect Discovery 1.0
+ * §3, and RFC 9728 §2 protected resource metadata, with what MCP 2025-11-25 authorization asks of them.
+ */
 class MetadataTest {
   private final TestServer test = TestServer.create(builder -> builder.resourceName("Example MCP"));
 

@@ -18,8 +18,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every client in SPEC-NOTES' table registers as it really does, and completes an authorization
- * with each of its redirect URIs (loopback ones on a port other than the registered one).
+ * Real MCP clients register as they really do (RFC 7591 requests with their own redirect URIs), and
+ * complete an authorization with each of those URIs; loopback ones on a port other than the
+ * registered one (RFC 8252 §7.3).
  */
 class RealClientsTest {
   private final TestServer test = TestServer.create();

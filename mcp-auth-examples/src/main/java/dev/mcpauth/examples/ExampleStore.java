@@ -49,7 +49,10 @@ final class ExampleStore implements AutoCloseable {
       config.setJdbcUrl(store);
       config.setPoolName("mcp-auth");
       config.setMaximumPoolSize(16);
-      config.setConnectionTimeout(2_000); // an unreachable database fails a request in 2 s, not 30
+      // How long a request waits for a connection: 8 s, not 30, before an unreachable database gives
+      // 503. Once a database has been lost, HikariCP retries it with a backoff that grows to 5 s; this
+      // wait covers that and a connect (connectTimeout), so the first request after it is back succeeds.
+      config.setConnectionTimeout(8_000);
       config.setInitializationFailTimeout(-1); // the store's own start-up check says what is wrong
       if (store.startsWith("jdbc:postgresql:")) {
         config.addDataSourceProperty("connectTimeout", "2");

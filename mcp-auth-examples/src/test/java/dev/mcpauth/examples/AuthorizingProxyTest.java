@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The example's proxy mode end to end, each part in its own process: mock-oauth2-server as the
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * official TypeScript SDK client. The MCP server refuses the first upstream token it sees, so the
  * proxy must refresh it upstream and send the request again.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // Node clients get up to 4 min each (NodeProcess); some tests run several
 class AuthorizingProxyTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static MockIssuer upstream;
@@ -131,6 +134,28 @@ class AuthorizingProxyTest {
     JsonNode after = run(state.toString());
     assertThat(after.get("logins").asInt()).as("the grant ended: signed in again").isEqualTo(1);
     assertThat(ClientReport.step(after, "echo_headers").get("authorization").asText()).isNotEqualTo(before);
+  }
+
+  @Test
+  void mcpWhenTheClientSendsATooLargeBodyThenItReads413AndAnOrderlyClose() throws Exception {
+    java.nio.file.Path state = java.nio.file.Files.createTempFile("ts-client-state", ".json");
+    java.nio.file.Files.delete(state);
+    run(state.toString());
+    String accessToken = JSON.readTree(java.nio.file.Files.readString(state)).at("/tokens/access_token").asText();
+    URI endpoint = proxy.mcpEndpoint();
+    byte[] body = "x".repeat(5_000_000).getBytes(StandardCharsets.US_ASCII);
+    try (Socket socket = new Socket()) {
+      socket.setSendBufferSize(64 * 1024); // still sending when the answer comes, as on a slow link
+      socket.connect(new InetSocketAddress("127.0.0.1", endpoint.getPort()));
+      socket.setSoTimeout(60_000);
+      socket.getOutputStream().write(("POST " + endpoint.getPath() + " HTTP/1.1\r\nHost: " + endpoint.getAuthority()
+          + "\r\nAuthorization: Bearer " + accessToken + "\r\nContent-Type: application/json\r\n"
+          + "Accept: application/json, text/event-stream\r\nContent-Length: " + body.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(body); // a reset while sending fails here
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("\r\nConnection: close\r\n");
+    }
   }
 
   private static JsonNode run(String... stateFile) throws Exception {

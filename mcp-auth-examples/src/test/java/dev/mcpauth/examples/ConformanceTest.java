@@ -8,9 +8,11 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The MCP conformance suite ({@code @modelcontextprotocol/conformance}, on Node 22 from the {@code
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * src/test/node/conformance-run.mjs} registers the suite's client, approves that URL on the consent
  * page and hands the redirect to the suite's callback server.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // Node clients get up to 4 min each (NodeProcess); some tests run several
 class ConformanceTest {
   private static final Path RESULTS = Path.of("target/conformance").toAbsolutePath();
 

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The example as a resource server ({@code --authorization-server}) for a real authorization server
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * from RS256 to ES256, and started again, with no restart of the resource server.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // Node clients get up to 4 min each (NodeProcess); some tests run several
 class ResourceServerModeTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Short intervals so that recovery and rotation show within seconds. */

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The official MCP TypeScript SDK client ({@code @modelcontextprotocol/sdk} 1.x, its {@code
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * with a headless driver that submits the login and consent form as a browser would. See {@code
  * src/test/node/ts-client-flow.mjs}.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // Node clients get up to 4 min each (NodeProcess); some tests run several
 class TypeScriptClientTest {
   private static ExampleServer server;
 

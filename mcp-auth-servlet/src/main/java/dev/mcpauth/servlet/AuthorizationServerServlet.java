@@ -100,7 +100,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
       try {
         body = ServletIo.readBody(request, MAX_BODY_BYTES);
       } catch (ServletIo.BodyTooLarge e) {
-        Pages.error(response, 413, "The request is too large.");
+        ServletIo.refuseTooLarge(request, response, () -> Pages.error(response, 413, "The request is too large."));
         return;
       }
     }
@@ -161,7 +161,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
       return;
     }
     if (request.getContentLengthLong() > MAX_BODY_BYTES) {
-      Pages.error(response, 413, "The request is too large.");
+      ServletIo.refuseTooLarge(request, response, () -> Pages.error(response, 413, "The request is too large."));
       return;
     }
     try {
@@ -190,7 +190,8 @@ public final class AuthorizationServerServlet extends HttpServlet {
     try {
       body = request.getMethod().equals("POST") ? ServletIo.readBody(request, MAX_BODY_BYTES) : null;
     } catch (ServletIo.BodyTooLarge e) {
-      ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large");
+      ServletIo.refuseTooLarge(request, response,
+          () -> ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large"));
       return;
     }
     ServletIo.write(endpoint.apply(ServletIo.toEndpointRequest(request, body)), response);

@@ -86,7 +86,8 @@ public final class BearerTokenFilter extends HttpFilter {
         body = ServletIo.readBody(request, MAX_BODY_BYTES);
         calls = McpCalls.read(body);
       } catch (ServletIo.BodyTooLarge e) {
-        ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large");
+        ServletIo.refuseTooLarge(request, response,
+            () -> ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large"));
         return;
       } catch (McpCalls.Refused e) {
         writeJsonRpcError(response, e.status(), e.jsonRpcCode(), e.getMessage());

@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every path the authorization server answers on, host-relative, as SPEC-NOTES "What one server
- * must serve" lists them: the endpoints under the issuer, their root aliases for 2025-03-26 clients,
- * and each discovery document at every URL clients probe.
+ * Every path the authorization server answers on, host-relative: the endpoints under the issuer; the
+ * root {@code /authorize}, {@code /token} and {@code /register} that MCP 2025-03-26 clients fall back
+ * to without metadata (MCP 2025-03-26 authorization §2.3.3); and each discovery document at every URL
+ * clients probe (RFC 8414 §3, OpenID Connect Discovery 1.0 §4, RFC 9728 §3, in the MCP 2025-11-25
+ * order).
  */
 final class Routes {
   enum Kind {

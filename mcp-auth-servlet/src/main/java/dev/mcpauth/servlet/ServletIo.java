@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,6 +21,16 @@ final class ServletIo {
     }
   }
 
+  /** Writes an answer. */
+  @FunctionalInterface
+  interface Answer {
+    void write() throws IOException;
+  }
+
+  /** At most this much of a refused body is read and dropped, for at most this long, before the connection closes. */
+  static final long DISCARD_BYTES = 8L * 1024 * 1024;
+  static final Duration DISCARD_TIME = Duration.ofSeconds(10);
+
   private ServletIo() {}
 
   /** Reads at most {@code maxBytes} of the body; more is refused without reading it all. */
@@ -29,16 +40,43 @@ final class ServletIo {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buffer = new byte[8192];
-    try (InputStream in = request.getInputStream()) {
-      int read;
-      while ((read = in.read(buffer)) != -1) {
-        if (out.size() + read > maxBytes) {
-          throw new BodyTooLarge();
-        }
-        out.write(buffer, 0, read);
+    InputStream in = request.getInputStream(); // the container's: left open, refuseTooLarge reads the rest
+    int read;
+    while ((read = in.read(buffer)) != -1) {
+      if (out.size() + read > maxBytes) {
+        throw new BodyTooLarge();
       }
+      out.write(buffer, 0, read);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * Answers a request whose body is too large (413) so that a client still sending that body can read
+   * the answer. The answer closes the connection (RFC 9112 §9.6) and is sent at once; then the rest of
+   * the body is read and dropped, up to {@link #DISCARD_BYTES} and {@link #DISCARD_TIME}. Closing a
+   * connection with unread input makes TCP reset it, and a reset can destroy the answer before the
+   * client reads it (RFC 9112 §9.6); Jetty 12 closes that way when a request's content is left unread.
+   * A client that waits for 100 Continue gets this answer instead, closes, and the reading ends at once.
+   */
+  static void refuseTooLarge(HttpServletRequest request, HttpServletResponse response, Answer answer) throws IOException {
+    if (request.getProtocol().startsWith("HTTP/1.")) { // HTTP/2 has no Connection header (RFC 9113 §8.2.2)
+      response.setHeader("Connection", "close");
+    }
+    answer.write();
+    response.flushBuffer();
+    long deadline = System.nanoTime() + DISCARD_TIME.toNanos();
+    byte[] buffer = new byte[8192];
+    long discarded = 0;
+    try {
+      InputStream in = request.getInputStream();
+      int read;
+      while (discarded < DISCARD_BYTES && System.nanoTime() < deadline && (read = in.read(buffer)) != -1) {
+        discarded += read;
+      }
+    } catch (IOException gone) {
+      // the client stopped sending: nothing left to protect
+    }
   }
 
   /** The request as core sees it: method, query, the headers core reads, body as UTF-8. */

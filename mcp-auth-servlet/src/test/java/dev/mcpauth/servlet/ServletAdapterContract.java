@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -314,6 +315,20 @@ abstract class ServletAdapterContract {
     assertThat(response.statusCode()).isEqualTo(413);
   }
 
+  /** A client writes the whole body before it reads the answer; the server must not reset the connection under it. */
+  @ParameterizedTest
+  @CsvSource({"/token, false", "/token, true", "/mcp, false", "/mcp, true"})
+  void endpointWhenClientSendsAllOfATooLargeBodyThenItReads413AndAnOrderlyClose(String endpoint, boolean chunked)
+      throws Exception {
+    boolean mcp = endpoint.equals("/mcp");
+    byte[] body = "x".repeat(mcp ? 8_000_000 : 1_000_000).getBytes(StandardCharsets.US_ASCII);
+
+    String answer = sendWholeThenRead(mcp ? endpoint : issuerPath(endpoint), mcp ? "application/json"
+        : "application/x-www-form-urlencoded", body, chunked);
+
+    assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("\r\nConnection: close\r\n");
+  }
+
   @Test
   void registerWhenWrongContentTypeThen415AndWhenMalformedThenInvalidClientMetadata() throws Exception {
     assertThat(post(issuerPath("/register"), "text/plain", "{}").statusCode()).isEqualTo(415);
@@ -457,6 +472,37 @@ abstract class ServletAdapterContract {
     assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
     assertThat(tokens.headers().firstValue("Cache-Control")).contains("no-store");
     return json(tokens).get("access_token").asText();
+  }
+
+  /**
+   * Writes the whole request, its body with a length or in chunks, then reads the answer up to the end
+   * of the connection. The small send buffer keeps the client sending while the server answers, as on
+   * a slow link: if the server then resets the connection, the write fails.
+   */
+  String sendWholeThenRead(String path, String contentType, byte[] body, boolean chunked) throws Exception {
+    int port = URI.create(base).getPort();
+    try (Socket socket = new Socket()) {
+      socket.setSendBufferSize(64 * 1024);
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+      socket.setSoTimeout(60_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: " + contentType + "\r\n"
+          + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + body.length) + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      if (!chunked) {
+        out.write(body);
+      } else {
+        for (int offset = 0; offset < body.length; offset += 65536) {
+          int length = Math.min(65536, body.length - offset);
+          out.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(body, offset, length);
+          out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      }
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
   }
 
   HttpResponse<String> postMcp(String body, String token, Map<String, String> headers) throws Exception {

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
@@ -63,7 +64,7 @@ final class AuthorizingProxyServlet extends ProxyServlet {
     }
     byte[] body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
     if (body.length > MAX_BODY_BYTES) {
-      response.sendError(413);
+      refuseTooLarge(request, response);
       return;
     }
     request.setAttribute(BODY, body);
@@ -166,6 +167,31 @@ final class AuthorizingProxyServlet extends ProxyServlet {
       addProxyHeaders(request, again);
       again.body(proxyRequestContent(request, response, again));
       sendProxyRequest(request, response, again);
+    }
+  }
+
+  /**
+   * 413 that a client still sending its body can read, as the library's endpoints answer it: the
+   * connection closes after it (RFC 9112 §9.6), and up to {@link #MAX_BODY_BYTES} more of the body is
+   * read and dropped first (for 10 s at most), since closing with unread input resets the connection,
+   * which can destroy the answer before the client reads it (RFC 9112 §9.6).
+   */
+  private static void refuseTooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    response.setStatus(413);
+    response.setHeader("Connection", "close");
+    response.setContentType("text/plain;charset=UTF-8");
+    response.getWriter().write("The request body is too large\n");
+    response.flushBuffer();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    byte[] buffer = new byte[8192];
+    long discarded = 0;
+    try {
+      int read;
+      while (discarded < MAX_BODY_BYTES && System.nanoTime() < deadline && (read = request.getInputStream().read(buffer)) != -1) {
+        discarded += read;
+      }
+    } catch (IOException gone) {
+      // the client stopped sending
     }
   }
 

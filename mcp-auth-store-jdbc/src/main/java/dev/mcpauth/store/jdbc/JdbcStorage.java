@@ -25,13 +25,17 @@ import javax.sql.DataSource;
  * <p>The schema ships in this jar as versioned migrations ({@code dev/mcpauth/store/jdbc/V1__...sql})
  * and is applied by {@link Builder#build()} unless {@link Builder#migrateOnStart(boolean)} is off;
  * {@link #migrate(DataSource)} applies it on its own (for a deployment step). Rows hold JSON
- * documents with hashes only. One-time use is decided by the database (a conditional UPDATE or
- * DELETE), so it holds across threads and across servers. Every call is one statement on its own
- * connection; a database that fails gives {@code temporarily_unavailable}. Expired rows are never
- * returned and are removed by {@link #purgeExpired()} in small batches, so no long lock is held.
+ * documents with hashes only. One-time use is decided by the database: a consume locks the row
+ * ({@code SELECT … FOR UPDATE}) and marks or deletes it in one transaction, so it holds across threads
+ * and across servers. Every call takes a connection of its own and is one statement, or, for a
+ * consume, one transaction; a database that fails gives {@code temporarily_unavailable}, and a failure
+ * half-way rolls back. Expired rows are never returned and are removed by {@link #purgeExpired()} in
+ * small batches, so no long lock is held.
  *
  * <p>Give it a pooled {@link DataSource} (HikariCP or your container's) with connect and socket
- * timeouts, so an unreachable database fails fast. Thread-safe.
+ * timeouts, so an unreachable database fails fast, and a wait for a connection longer than the pool's
+ * reconnect backoff (HikariCP's grows to 5 s) plus a connect, so the first call once the database is
+ * back gets a connection. Thread-safe.
  */
 public final class JdbcStorage implements Storage {
   private static final List<String> TABLES = List.of(

@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one statement on a connection of its own (auto-commit), and turns every {@link SQLException}
- * into {@code temporarily_unavailable}, as the storage SPI asks. Thread-safe.
+ * Runs one statement (auto-commit), or a consume's statements in one {@link #transaction}, on a
+ * connection of its own, and turns every {@link SQLException} into {@code temporarily_unavailable}, as
+ * the storage SPI asks. Thread-safe.
  */
 final class Sql {
   private static final Logger LOG = LoggerFactory.getLogger(Sql.class);

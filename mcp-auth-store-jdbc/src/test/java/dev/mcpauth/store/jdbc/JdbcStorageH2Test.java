@@ -12,20 +12,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import org.h2.jdbcx.JdbcDataSource;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The storage contract on H2 in memory, with a second store instance over the same database as a second server. */
 class JdbcStorageH2Test extends StorageContract {
-  private JdbcDataSource dataSource;
+  private final Pools pools = new Pools();
+  private DataSource dataSource;
   private Storage second;
 
   @Override
   protected Storage createStorage(MutableClock clock) {
-    dataSource = h2("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    dataSource = pools.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     Storage first = JdbcStorage.builder(dataSource).clock(clock).build();
     second = JdbcStorage.builder(dataSource).clock(clock).build(); // migrates nothing: already done
     return first;
+  }
+
+  @AfterEach
+  void closePools() {
+    pools.close();
   }
 
   @Override
@@ -57,19 +64,15 @@ class JdbcStorageH2Test extends StorageContract {
     Path directory = Files.createTempDirectory("mcp-auth-h2");
     String url = "jdbc:h2:file:" + directory.resolve("store").toAbsolutePath();
     StoredToken refresh = token("refresh", Duration.ofDays(30));
-    JdbcStorage.builder(h2(url)).clock(clock).build().tokens().save(refresh);
+    try (Pools before = new Pools()) {
+      JdbcStorage.builder(before.open(url)).clock(clock).build().tokens().save(refresh);
+    }
     // Every connection closed: H2 closes the file; a new store opens it again.
-    assertThat(JdbcStorage.builder(h2(url)).clock(clock).build().tokens().find(refresh.hash())).contains(refresh);
+    assertThat(JdbcStorage.builder(pools.open(url)).clock(clock).build().tokens().find(refresh.hash())).contains(refresh);
   }
 
   private StoredToken token(String value, Duration lifetime) {
     return new StoredToken(TokenHash.of(value), TokenKind.REFRESH_TOKEN, "grant", "client", clock.instant(),
         clock.instant().plus(lifetime));
-  }
-
-  static JdbcDataSource h2(String url) {
-    JdbcDataSource h2 = new JdbcDataSource();
-    h2.setURL(url);
-    return h2;
   }
 }

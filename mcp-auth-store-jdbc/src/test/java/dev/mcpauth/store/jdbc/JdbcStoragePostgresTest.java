@@ -14,18 +14,20 @@ import dev.mcpauth.testing.TcpProxy;
 import dev.mcpauth.token.StoredToken;
 import dev.mcpauth.token.TokenKind;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The storage contract on a real PostgreSQL server, two store instances over it as two servers.
+ * The storage contract on a real PostgreSQL server, two store instances over it as two servers, each
+ * with its own pool.
  * Needs {@code MCP_AUTH_TEST_POSTGRES_URL} (a JDBC URL with user and password), which {@code .ci/run}
  * sets after starting PostgreSQL; without it these tests are skipped.
  */
 class JdbcStoragePostgresTest extends StorageContract {
   static final String URL_VARIABLE = "MCP_AUTH_TEST_POSTGRES_URL";
 
+  private final Pools pools = new Pools();
   private Storage second;
 
   @Override
@@ -34,9 +36,14 @@ class JdbcStoragePostgresTest extends StorageContract {
     Assumptions.assumeTrue(System.getenv(URL_VARIABLE) != null,
         URL_VARIABLE + " is not set: start PostgreSQL and set it (e.g. jdbc:postgresql://127.0.0.1:5432/mcpauth"
             + "?user=mcpauth&password=…), as .ci/run does");
-    Storage first = JdbcStorage.builder(postgres(System.getenv(URL_VARIABLE))).clock(clock).build();
-    second = JdbcStorage.builder(postgres(System.getenv(URL_VARIABLE))).clock(clock).build();
+    Storage first = JdbcStorage.builder(pools.open(System.getenv(URL_VARIABLE))).clock(clock).build();
+    second = JdbcStorage.builder(pools.open(System.getenv(URL_VARIABLE))).clock(clock).build();
     return first;
+  }
+
+  @AfterEach
+  void closePools() {
+    pools.close();
   }
 
   @Override
@@ -50,7 +57,7 @@ class JdbcStoragePostgresTest extends StorageContract {
     try (TcpProxy proxy = new TcpProxy(target.getHost(), target.getPort() == -1 ? 5432 : target.getPort())) {
       String viaProxy = System.getenv(URL_VARIABLE).replace(target.getHost() + (target.getPort() == -1 ? "" : ":" + target.getPort()),
           "127.0.0.1:" + proxy.port());
-      Storage store = JdbcStorage.builder(postgres(viaProxy + "&connectTimeout=2&socketTimeout=5")).clock(clock).build();
+      Storage store = JdbcStorage.builder(pools.open(viaProxy + "&connectTimeout=2&socketTimeout=5")).clock(clock).build();
       StoredToken token = new StoredToken(TokenHash.of("refresh-" + java.util.UUID.randomUUID()), TokenKind.REFRESH_TOKEN,
           "grant", "client", clock.instant(), clock.instant().plus(Duration.ofDays(1)));
       store.tokens().save(token);
@@ -65,11 +72,5 @@ class JdbcStoragePostgresTest extends StorageContract {
       proxy.restore();
       assertThat(store.tokens().consume(token.hash())).contains(new Redemption(token, true));
     }
-  }
-
-  static PGSimpleDataSource postgres(String url) {
-    PGSimpleDataSource postgres = new PGSimpleDataSource();
-    postgres.setURL(url);
-    return postgres;
   }
 }
