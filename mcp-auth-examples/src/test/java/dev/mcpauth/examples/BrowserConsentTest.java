@@ -100,7 +100,8 @@ class BrowserConsentTest {
     assertThat(approve.get("status").asInt()).isEqualTo(200);
     assertThat(approve.get("heading").asText()).isEqualTo("Authorize Browser test");
     assertThat(approve.get("warning").asText())
-        .isEqualTo("This application receives the answer on your own computer (127.0.0.1). "
+        .isEqualTo("This application receives the answer on your own computer (http://127.0.0.1:"
+            + URI.create(redirectUri).getPort() + "). "
             + "Approve only if you started it yourself just now.");
     assertThat(approve.get("scopes")).extracting(JsonNode::asText).containsExactly("mcp:read");
     assertThat(approve.get("buttons")).extracting(JsonNode::asText).containsExactly("Deny", "Approve");
