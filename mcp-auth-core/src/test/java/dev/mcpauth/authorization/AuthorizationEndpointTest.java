@@ -66,28 +66,23 @@ class AuthorizationEndpointTest {
         .request().redirectTarget()).isEqualTo("https://app.example.com");
   }
 
+  /** The name the consent request shows for a client registered with {@code clientNameJson} (JSON string content). */
+  private String shownName(String clientNameJson) {
+    String json = "{\"redirect_uris\":[\"https://app.example.com/cb\"],\"token_endpoint_auth_method\":\"none\","
+        + "\"client_name\":\"" + clientNameJson + "\"}";
+    String clientId = Json.parse(test.register(json).body()).get("client_id").asText();
+    return interaction(test.authorizeParams(TestClient.publicClient(clientId, "https://app.example.com/cb"), Pkce.generate()))
+        .request().clientName();
+  }
+
   @Test
   void startWhenClientNameHasBidiOverridesOrControlsThenShownEscaped() {
-    String json = "{\"redirect_uris\":[\"https://app.example.com/cb\"],\"token_endpoint_auth_method\":\"none\","
-        + "\"client_name\":\"Good\u202egnp.exe\\u0007\u200b App\"}";
-    String clientId = Json.parse(test.register(json).body()).get("client_id").asText();
-
-    ConsentRequest request = interaction(test.authorizeParams(
-        TestClient.publicClient(clientId, "https://app.example.com/cb"), Pkce.generate())).request();
-
-    assertThat(request.clientName()).isEqualTo("Good<U+202E>gnp.exe<U+0007><U+200B> App");
+    assertThat(shownName("Good\u202egnp.exe\\u0007\u200b App")).isEqualTo("Good<U+202E>gnp.exe<U+0007><U+200B> App");
   }
 
   @Test
   void startWhenClientNameHasBlankLettersOrOddSpacesThenShownEscaped() {
-    String json = "{\"redirect_uris\":[\"https://app.example.com/cb\"],\"token_endpoint_auth_method\":\"none\","
-        + "\"client_name\":\"A\u3164B\u115fC\uffa0D\u2800E\u034fF\ufe0fG\u3000H\u00a0I \u00e9\"}";
-    String clientId = Json.parse(test.register(json).body()).get("client_id").asText();
-
-    ConsentRequest request = interaction(test.authorizeParams(
-        TestClient.publicClient(clientId, "https://app.example.com/cb"), Pkce.generate())).request();
-
-    assertThat(request.clientName())
+    assertThat(shownName("A\u3164B\u115fC\uffa0D\u2800E\u034fF\ufe0fG\u3000H\u00a0I \u00e9"))
         .isEqualTo("A<U+3164>B<U+115F>C<U+FFA0>D<U+2800>E<U+034F>F<U+FE0F>G<U+3000>H<U+00A0>I \u00e9");
   }
 
