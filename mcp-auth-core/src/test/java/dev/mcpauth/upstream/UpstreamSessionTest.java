@@ -79,8 +79,11 @@ class UpstreamSessionTest {
     provider.token(503, 0, form -> "<html>down</html>");
 
     OAuthException refused = (OAuthException) catchThrowable(() -> session.tokens(grant.id()));
+    OAuthException again = (OAuthException) catchThrowable(() -> session.tokens(grant.id()));
 
     assertThat(refused.code()).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
+    assertThat(again.code()).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
+    assertThat(provider.hits("/token")).as("the failed attempt's lease released: the next one goes upstream").isEqualTo(2);
     assertThat(revoked).isEmpty();
   }
 
