@@ -39,9 +39,10 @@ import java.util.Map;
 /**
  * The calls this server makes to the upstream provider, all through Nimbus: the code exchange with
  * PKCE, ID token validation (signature against the provider's JWKS, issuer, audience, expiry,
- * nonce), the user info request for providers without OpenID, and the refresh. Failures are {@code
- * temporarily_unavailable} (the provider is unreachable or answered garbage) or {@code
- * invalid_grant} (the provider refused for good). Thread-safe.
+ * nonce), the user info request for providers without OpenID, and the refresh. Every request asks
+ * for JSON. Failures are {@code temporarily_unavailable} (the provider is unreachable, answered an
+ * error other than a refusal, or garbage) or {@code invalid_grant} (the provider refused for good: its
+ * {@code invalid_grant}, or a 400 naming no error). Thread-safe.
  */
 final class UpstreamClient {
   /** What the exchange gave: who the user is, and the provider's tokens. */
@@ -75,20 +76,47 @@ final class UpstreamClient {
         ? new TokenRequest(endpoint, new ClientID(provider.clientId()), grant)
         : new TokenRequest(endpoint, new ClientSecretBasic(new ClientID(provider.clientId()), new Secret(provider.clientSecret())),
             grant);
-    TokenResponse response;
-    try {
-      response = OIDCTokenResponseParser.parse(send(request.toHTTPRequest()));
-    } catch (ParseException e) {
-      throw unavailable("the provider's token endpoint answered something else than a token response");
-    }
-    if (!response.indicatesSuccess()) {
-      String error = response.toErrorResponse().getErrorObject().getCode();
-      if ("invalid_grant".equals(error)) {
+    HTTPResponse answer = send(acceptingJson(request.toHTTPRequest()));
+    int status = answer.getStatusCode();
+    if (status != 200) { // RFC 6749 §5.1: a token response is 200; anything else is an error
+      String error = errorCode(answer);
+      // RFC 6749 §5.2: 400 is the provider refusing this request (for a refresh, invalid_grant in
+      // practice); sent again it would be refused again, so a 400 whose body names no error (an HTML
+      // page) is a refusal too, not an outage. 401 (invalid_client), 5xx and the rest: this server's
+      // configuration or the provider's trouble, which the user's grant does not cause and outlives.
+      if ("invalid_grant".equals(error) || (error == null && status == 400)) {
         throw OAuthException.invalidGrant("The upstream provider refused the grant");
       }
-      throw unavailable("the provider's token endpoint answered " + error);
+      throw unavailable("the provider's token endpoint answered HTTP " + status
+          + (error == null ? " without an error code" : " " + error));
     }
-    return response.toSuccessResponse().getTokens();
+    try {
+      TokenResponse response = OIDCTokenResponseParser.parse(answer);
+      if (response.indicatesSuccess()) {
+        return response.toSuccessResponse().getTokens();
+      }
+    } catch (ParseException e) {
+      // below
+    }
+    throw unavailable("the provider's token endpoint answered something else than a token response");
+  }
+
+  /** The {@code error} of an error response's JSON body, whatever its content type; {@code null} if none. */
+  private static String errorCode(HTTPResponse answer) {
+    try {
+      return answer.getBody() == null ? null : JSONObjectUtils.getString(JSONObjectUtils.parse(answer.getBody()), "error", null);
+    } catch (ParseException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Asks for JSON: some providers (oidc-provider among them) answer errors with an HTML page unless the
+   * request accepts {@code application/json}, and an HTML page names no error.
+   */
+  private static HTTPRequest acceptingJson(HTTPRequest request) {
+    request.setAccept("application/json");
+    return request;
   }
 
   private UpstreamTokens upstreamTokens(Tokens tokens, String previousRefreshToken) {
@@ -123,8 +151,8 @@ final class UpstreamClient {
     }
     URI userinfo = userinfoEndpoint(metadata);
     try {
-      HTTPResponse response = send(new UserInfoRequest(userinfo, new BearerAccessToken(tokens.getAccessToken().getValue()))
-          .toHTTPRequest());
+      HTTPResponse response = send(acceptingJson(
+          new UserInfoRequest(userinfo, new BearerAccessToken(tokens.getAccessToken().getValue())).toHTTPRequest()));
       if (response.getStatusCode() != 200) {
         throw unavailable("the provider's user info endpoint answered HTTP " + response.getStatusCode());
       }

@@ -88,6 +88,62 @@ public abstract class StorageContract {
     assertThat(storage.upstreamTokens().find(grantId)).isEmpty();
   }
 
+  // Upstream refresh lease: one replica at a time refreshes a grant upstream
+
+  @Test
+  void refreshLeaseWhenHeldThenRefusedToEveryOtherAttemptOnEveryInstanceUntilReleasedByItsOwner() {
+    String grantId = id();
+    Duration lease = Duration.ofSeconds(30);
+    assertThat(storage.upstreamTokens().acquireRefreshLease(grantId, "replica-a", lease)).isTrue();
+
+    assertThat(secondInstance().upstreamTokens().acquireRefreshLease(grantId, "replica-b", lease)).isFalse();
+    assertThat(storage.upstreamTokens().acquireRefreshLease(grantId, "replica-a", lease)).as("not re-entrant").isFalse();
+    assertThat(secondInstance().upstreamTokens().acquireRefreshLease(id(), "replica-b", lease)).as("per grant").isTrue();
+    secondInstance().upstreamTokens().releaseRefreshLease(grantId, "replica-b"); // not its lease: nothing
+    assertThat(secondInstance().upstreamTokens().acquireRefreshLease(grantId, "replica-b", lease)).isFalse();
+
+    secondInstance().upstreamTokens().releaseRefreshLease(grantId, "replica-a");
+    assertThat(storage.upstreamTokens().acquireRefreshLease(grantId, "replica-b", lease)).isTrue();
+    storage.upstreamTokens().releaseRefreshLease(grantId, "replica-b");
+    storage.upstreamTokens().releaseRefreshLease(grantId, "replica-b"); // idempotent
+  }
+
+  @Test
+  void refreshLeaseWhenLapsedThenAnotherTakesItAndTheFormerHolderCannotReleaseIt() {
+    String grantId = id();
+    assertThat(storage.upstreamTokens().acquireRefreshLease(grantId, "died", Duration.ofSeconds(30))).isTrue();
+    clock.advance(Duration.ofSeconds(29));
+    assertThat(secondInstance().upstreamTokens().acquireRefreshLease(grantId, "replica-b", Duration.ofSeconds(30))).isFalse();
+
+    clock.advance(Duration.ofSeconds(1));
+
+    assertThat(secondInstance().upstreamTokens().acquireRefreshLease(grantId, "replica-b", Duration.ofSeconds(30))).isTrue();
+    storage.upstreamTokens().releaseRefreshLease(grantId, "died"); // woke up late: must not end b's lease
+    assertThat(storage.upstreamTokens().acquireRefreshLease(grantId, "replica-c", Duration.ofSeconds(30))).isFalse();
+  }
+
+  @Test
+  void refreshLeaseWhenThirtyTwoAttemptsOnTwoInstancesAtOnceThenExactlyOneHoldsIt() throws Exception {
+    String grantId = id();
+
+    List<Boolean> won = Concurrently.run(32,
+        () -> pick().upstreamTokens().acquireRefreshLease(grantId, id(), Duration.ofSeconds(30)));
+
+    assertThat(won).filteredOn(Boolean::booleanValue).hasSize(1);
+  }
+
+  @Test
+  void refreshLeaseWhenLapsedAndThirtyTwoAttemptsAtOnceThenExactlyOneTakesIt() throws Exception {
+    String grantId = id();
+    storage.upstreamTokens().acquireRefreshLease(grantId, "died", Duration.ofSeconds(30));
+    clock.advance(Duration.ofSeconds(31));
+
+    List<Boolean> won = Concurrently.run(32,
+        () -> pick().upstreamTokens().acquireRefreshLease(grantId, id(), Duration.ofSeconds(30)));
+
+    assertThat(won).filteredOn(Boolean::booleanValue).hasSize(1);
+  }
+
   // Clients
 
   @Test

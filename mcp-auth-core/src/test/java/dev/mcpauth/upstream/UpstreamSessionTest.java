@@ -17,11 +17,14 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The upstream tokens of a grant: refreshed single-flight, and the grant revoked when the provider refuses. */
 class UpstreamSessionTest {
   private final MutableClock clock = new MutableClock(Instant.now());
   private final TestIssuer provider = newProvider();
+  private final RotatingProvider rotating = newRotatingProvider();
   private final InMemoryStorage storage = new InMemoryStorage(clock);
   private final UpstreamTokenSealer sealer = UpstreamTokenSealer.of(UpstreamTokenSealer.newKey());
   private final List<String> revoked = new CopyOnWriteArrayList<>();
@@ -33,6 +36,7 @@ class UpstreamSessionTest {
   @AfterEach
   void stop() {
     provider.close();
+    rotating.close();
   }
 
   @Test
@@ -75,8 +79,11 @@ class UpstreamSessionTest {
     provider.token(503, 0, form -> "<html>down</html>");
 
     OAuthException refused = (OAuthException) catchThrowable(() -> session.tokens(grant.id()));
+    OAuthException again = (OAuthException) catchThrowable(() -> session.tokens(grant.id()));
 
     assertThat(refused.code()).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
+    assertThat(again.code()).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
+    assertThat(provider.hits("/token")).as("the failed attempt's lease released: the next one goes upstream").isEqualTo(2);
     assertThat(revoked).isEmpty();
   }
 
@@ -90,6 +97,69 @@ class UpstreamSessionTest {
     assertThat(provider.hits("/token")).isEqualTo(1);
     assertThat(sealer.open(storage.upstreamTokens().find(grant.id()).orElseThrow(), grant.id()).refreshToken())
         .as("kept when the provider sends no new one").isEqualTo("rt-1");
+  }
+
+  // The provider's refusal, in whatever form it comes (RFC 6749 §5.2)
+
+  @Test
+  void tokensWhenAProviderThatAnswersHtmlUnlessAskedForJsonRefusesTheRefreshThenTheGrantEnds() {
+    store(new UpstreamTokens("at-1", "rt-never-issued", clock.instant().plus(Duration.ofSeconds(10)), null));
+
+    OAuthException refused = (OAuthException) catchThrowable(() -> sessionAt(rotating).tokens(grant.id()));
+
+    assertThat(refused.code()).as("the MCP client's answer: 401, authorize again").isEqualTo(ErrorCode.INVALID_TOKEN);
+    assertThat(rotating.accept("/token")).isEqualTo("application/json");
+    assertThat(revoked).containsExactly(grant.id());
+    assertThat(rotating.presentations("rt-never-issued")).as("one attempt, not one per request").isEqualTo(1);
+  }
+
+  @Test
+  void tokensWhenTheProviderAnswersAnHtml400EvenToJsonThenTheGrantEnds() {
+    store(new UpstreamTokens("at-1", "rt-never-issued", clock.instant().plus(Duration.ofSeconds(10)), null));
+    rotating.htmlErrorsAlways();
+
+    OAuthException refused = (OAuthException) catchThrowable(() -> sessionAt(rotating).tokens(grant.id()));
+
+    assertThat(refused.code()).isEqualTo(ErrorCode.INVALID_TOKEN);
+    assertThat(revoked).containsExactly(grant.id());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {401, 429, 500, 502, 503})
+  void tokensWhenTheProviderAnswersAnHtmlErrorOtherThan400ThenTemporarilyUnavailableAndTheGrantKept(int status) {
+    store(new UpstreamTokens("at-1", "rt-1", clock.instant().plus(Duration.ofSeconds(10)), null));
+    rotating.tokenAnswers(status, "text/html", "<!DOCTYPE html><html><body><h1>Bad Gateway</h1></body></html>");
+
+    OAuthException refused = (OAuthException) catchThrowable(() -> sessionAt(rotating).tokens(grant.id()));
+
+    assertThat(refused.code()).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
+    assertThat(revoked).isEmpty();
+    assertThat(storage.upstreamTokens().find(grant.id())).isPresent();
+  }
+
+  @Test
+  void tokensWhenTheProviderRefusesThisServersClientThenTemporarilyUnavailableAndTheGrantKept() {
+    // invalid_client is this server's configuration at the provider, not the user's grant.
+    store(new UpstreamTokens("at-1", "rt-1", clock.instant().plus(Duration.ofSeconds(10)), null));
+    rotating.tokenAnswers(401, "application/json", "{\"error\":\"invalid_client\"}");
+
+    OAuthException refused = (OAuthException) catchThrowable(() -> sessionAt(rotating).tokens(grant.id()));
+
+    assertThat(refused.code()).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
+    assertThat(revoked).isEmpty();
+  }
+
+  private UpstreamSession sessionAt(RotatingProvider upstream) {
+    return new UpstreamSession(upstream.upstreamProvider(), sealer, storage.upstreamTokens(), storage.grants(), revoked::add,
+        clock);
+  }
+
+  private static RotatingProvider newRotatingProvider() {
+    try {
+      return new RotatingProvider();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void store(UpstreamTokens tokens) {

@@ -51,7 +51,8 @@ final class ExampleTools {
       }
       try {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10))
-            .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+            .header("Authorization", "Bearer " + token).header("Accept", "application/json").GET().build(),
+            HttpResponse.BodyHandlers.ofString());
         return text("HTTP " + answer.statusCode() + " " + answer.body());
       } catch (java.io.IOException e) {
         return McpSchema.CallToolResult.builder().addTextContent("the provider is unreachable").isError(true).build();

@@ -43,6 +43,25 @@ final class ExpiringMap<K, V> {
     purgeSome();
   }
 
+  /** Inserts unless a live entry is there, atomically. @return whether it inserted */
+  boolean putIfAbsent(K key, V value, Instant expiresAt) {
+    boolean[] inserted = new boolean[1];
+    entries.compute(key, (k, entry) -> {
+      if (live(entry)) {
+        return entry;
+      }
+      inserted[0] = true;
+      return newEntry(k, value, expiresAt);
+    });
+    purgeSome();
+    return inserted[0];
+  }
+
+  /** Removes the entry if it holds {@code value}, atomically. */
+  void remove(K key, V value) {
+    entries.computeIfPresent(key, (k, entry) -> entry.value.equals(value) ? null : entry);
+  }
+
   Optional<V> get(K key) {
     Entry<V> entry = entries.get(key);
     return live(entry) ? Optional.of(entry.value) : Optional.empty();

@@ -45,7 +45,7 @@ public final class InMemoryStorage implements Storage {
     pending = new Pending(new ExpiringMap<>(clock));
     grants = new Grants(new ExpiringMap<>(clock));
     tokens = new Tokens(new ExpiringMap<>(clock));
-    upstream = new Upstream(new ExpiringMap<>(clock));
+    upstream = new Upstream(new ExpiringMap<>(clock), new ExpiringMap<>(clock), clock);
   }
 
   /**
@@ -54,7 +54,7 @@ public final class InMemoryStorage implements Storage {
    */
   public int entryCount() {
     return clients.map().size() + pending.map().size() + grants.map().size() + tokens.map().size()
-        + upstream.map().size();
+        + upstream.map().size() + upstream.leases().size();
   }
 
   @Override
@@ -82,7 +82,9 @@ public final class InMemoryStorage implements Storage {
     return upstream;
   }
 
-  private record Upstream(ExpiringMap<String, String> map) implements UpstreamTokenStore {
+  /** Sealed tokens by grant id, and each grant's refresh lease: its owner, until it lapses. */
+  private record Upstream(ExpiringMap<String, String> map, ExpiringMap<String, String> leases, Clock clock)
+      implements UpstreamTokenStore {
     @Override
     public void save(String grantId, String sealed, java.time.Instant expiresAt) {
       map.put(grantId, sealed, expiresAt);
@@ -96,6 +98,16 @@ public final class InMemoryStorage implements Storage {
     @Override
     public void delete(String grantId) {
       map.remove(grantId);
+    }
+
+    @Override
+    public boolean acquireRefreshLease(String grantId, String owner, java.time.Duration duration) {
+      return leases.putIfAbsent(grantId, owner, clock.instant().plus(duration));
+    }
+
+    @Override
+    public void releaseRefreshLease(String grantId, String owner) {
+      leases.remove(grantId, owner);
     }
   }
 

@@ -28,7 +28,7 @@ import javax.sql.DataSource;
  * documents with hashes only. One-time use is decided by the database: a consume locks the row
  * ({@code SELECT … FOR UPDATE}) and marks or deletes it in one transaction, so it holds across threads
  * and across servers. Every call takes a connection of its own and is one statement, or, for a
- * consume, one transaction; a database that fails gives {@code temporarily_unavailable}, and a failure
+ * consume (or an upstream refresh lease on H2), one transaction; a database that fails gives {@code temporarily_unavailable}, and a failure
  * half-way rolls back. Expired rows are never returned and are removed by {@link #purgeExpired()} in
  * small batches, so no long lock is held.
  *
@@ -39,8 +39,9 @@ import javax.sql.DataSource;
  */
 public final class JdbcStorage implements Storage {
   private static final List<String> TABLES = List.of(
-      "mcp_auth_client", "mcp_auth_pending_authorization", "mcp_auth_grant", "mcp_auth_token", "mcp_auth_upstream_token");
-  private static final List<String> KEYS = List.of("client_id", "handle_hash", "grant_id", "token_hash", "grant_id");
+      "mcp_auth_client", "mcp_auth_pending_authorization", "mcp_auth_grant", "mcp_auth_token", "mcp_auth_upstream_token",
+      "mcp_auth_upstream_refresh_lease");
+  private static final List<String> KEYS = List.of("client_id", "handle_hash", "grant_id", "token_hash", "grant_id", "grant_id");
   private static final int PURGE_BATCH = 1000;
 
   private final Sql sql;

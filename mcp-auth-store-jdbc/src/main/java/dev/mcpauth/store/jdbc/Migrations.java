@@ -22,7 +22,8 @@ final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
   /** In order; a released migration is never edited, only followed by a new one. */
-  static final List<String> SCRIPTS = List.of("V1__create_tables.sql", "V2__upstream_tokens.sql");
+  static final List<String> SCRIPTS = List.of("V1__create_tables.sql", "V2__upstream_tokens.sql",
+      "V3__upstream_refresh_lease.sql");
 
   private Migrations() {}
 

@@ -47,6 +47,9 @@ import redis.clients.jedis.params.SetParams;
  *       any server wins, and the marker lives as long as the token so a replay is recognised.
  *   <li>Revoking a grant deletes one key: every code and token of it is checked against the grant.
  *       Nothing scans the keyspace.
+ *   <li>Of several replicas, one refreshes a grant's upstream tokens at a time: the grant's refresh
+ *       lease ({@code …:upstream-lease:<grant>}) is taken by a Lua script that sets it unless a live
+ *       one is there, and released only by its owner.
  *   <li>Every Redis failure (connection refused, timeout) is {@code temporarily_unavailable}.
  * </ul>
  *
@@ -240,7 +243,8 @@ public final class RedisStorage implements Storage {
 
   /**
    * Sealed upstream tokens: {@code …:upstream:<grant id>} holding {@code <expiry millis> <sealed>},
-   * with a TTL at that expiry.
+   * with a TTL at that expiry. A grant's refresh lease: {@code …:upstream-lease:<grant id>} holding
+   * {@code <until millis> <owner>}, taken and released by Lua scripts (atomic in Redis).
    */
   private final class Upstream implements UpstreamTokenStore {
     @Override
@@ -262,7 +266,53 @@ public final class RedisStorage implements Storage {
     public void delete(String grantId) {
       call(() -> redis.del(prefix + "upstream:" + grantId));
     }
+
+    @Override
+    public boolean acquireRefreshLease(String grantId, String owner, Duration duration) {
+      long now = clock.millis();
+      Object won = call(() -> redis.eval(ACQUIRE_LEASE, List.of(leaseKey(grantId)),
+          List.of((now + duration.toMillis()) + " " + owner, Long.toString(now), Long.toString(Math.max(1, duration.toMillis())))));
+      return Long.valueOf(1).equals(won);
+    }
+
+    @Override
+    public void releaseRefreshLease(String grantId, String owner) {
+      call(() -> redis.eval(RELEASE_LEASE, List.of(leaseKey(grantId)), List.of(owner)));
+    }
+
+    private String leaseKey(String grantId) {
+      return prefix + "upstream-lease:" + grantId;
+    }
   }
+
+  /**
+   * Sets the lease {@code <until millis> <owner>} (ARGV 1) unless one is held until after now (ARGV 2),
+   * with a TTL (ARGV 3); one script, so atomic. Lapsed is judged on the store's clock, as every expiry
+   * here; the TTL removes the key in any case.
+   */
+  private static final String ACQUIRE_LEASE = """
+      local held = redis.call('GET', KEYS[1])
+      if held then
+        local held_until = tonumber(string.match(held, '^(%d+) '))
+        if held_until and held_until > tonumber(ARGV[2]) then
+          return 0
+        end
+      end
+      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+      return 1
+      """;
+
+  /** Deletes the lease if the owner after its first space is ARGV 1. */
+  private static final String RELEASE_LEASE = """
+      local held = redis.call('GET', KEYS[1])
+      if held then
+        local space = string.find(held, ' ', 1, true)
+        if space and string.sub(held, space + 1) == ARGV[1] then
+          return redis.call('DEL', KEYS[1])
+        end
+      end
+      return 0
+      """;
 
   /** A TTL that ends at {@code expiresAt} on this store's clock (at least a millisecond). */
   private SetParams ttl(Instant expiresAt) {
