@@ -42,7 +42,7 @@ import java.util.Map;
  * nonce), the user info request for providers without OpenID, and the refresh. Every request asks
  * for JSON. Failures are {@code temporarily_unavailable} (the provider is unreachable, answered an
  * error other than a refusal, or garbage) or {@code invalid_grant} (the provider refused for good: its
- * {@code invalid_grant}, or a 400 naming no error). Thread-safe.
+ * {@code invalid_grant}, or any 400). Thread-safe.
  */
 final class UpstreamClient {
   /** What the exchange gave: who the user is, and the provider's tokens. */
@@ -81,10 +81,11 @@ final class UpstreamClient {
     if (status != 200) { // RFC 6749 §5.1: a token response is 200; anything else is an error
       String error = errorCode(answer);
       // RFC 6749 §5.2: 400 is the provider refusing this request (for a refresh, invalid_grant in
-      // practice); sent again it would be refused again, so a 400 whose body names no error (an HTML
-      // page) is a refusal too, not an outage. 401 (invalid_client), 5xx and the rest: this server's
+      // practice, but invalid_request, invalid_scope or unauthorized_client end it just as surely);
+      // sent again it would be refused again, so any 400, even one whose body names no error (an HTML
+      // page), is a refusal, not an outage. 401 (invalid_client), 5xx and the rest: this server's
       // configuration or the provider's trouble, which the user's grant does not cause and outlives.
-      if ("invalid_grant".equals(error) || (error == null && status == 400)) {
+      if ("invalid_grant".equals(error) || status == 400) {
         throw OAuthException.invalidGrant("The upstream provider refused the grant");
       }
       throw unavailable("the provider's token endpoint answered HTTP " + status

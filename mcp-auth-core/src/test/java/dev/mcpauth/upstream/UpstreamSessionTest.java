@@ -125,6 +125,18 @@ class UpstreamSessionTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"invalid_request", "invalid_scope", "unauthorized_client"})
+  void tokensWhenTheProviderRefusesTheRefreshWithAnother400ErrorThenTheGrantEnds(String error) {
+    store(new UpstreamTokens("at-1", "rt-1", clock.instant().plus(Duration.ofSeconds(10)), null));
+    rotating.tokenAnswers(400, "application/json", "{\"error\":\"" + error + "\"}");
+
+    OAuthException refused = (OAuthException) catchThrowable(() -> sessionAt(rotating).tokens(grant.id()));
+
+    assertThat(refused.code()).as("sent again it would be refused again").isEqualTo(ErrorCode.INVALID_TOKEN);
+    assertThat(revoked).containsExactly(grant.id());
+  }
+
+  @ParameterizedTest
   @ValueSource(ints = {401, 429, 500, 502, 503})
   void tokensWhenTheProviderAnswersAnHtmlErrorOtherThan400ThenTemporarilyUnavailableAndTheGrantKept(int status) {
     store(new UpstreamTokens("at-1", "rt-1", clock.instant().plus(Duration.ofSeconds(10)), null));
