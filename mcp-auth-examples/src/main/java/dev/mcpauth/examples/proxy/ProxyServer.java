@@ -85,8 +85,8 @@ public final class ProxyServer implements AutoCloseable {
     jetty.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    ServletHolder proxy = new ServletHolder("mcp-proxy",
-        new AuthorizingProxyServlet(options.mcpServerUrl(), server.upstreamSession().orElseThrow(), auth.resourceMetadataUrl()));
+    ServletHolder proxy = new ServletHolder("mcp-proxy", new AuthorizingProxyServlet(options.mcpServerUrl(),
+        server.upstreamSession().orElseThrow(), server::revokeGrant, auth.resourceMetadataUrl()));
     proxy.setAsyncSupported(true);
     proxy.setInitParameter("timeout", "0"); // SSE streams last as long as they last
     proxy.setInitParameter("idleTimeout", "300000");
