@@ -324,6 +324,24 @@ class AuthorizingProxyTest {
   }
 
   @Test
+  void proxyWhenItsBaseUrlIsLoopbackThenItListensOnLoopbackOnly() throws Exception {
+    java.net.InetAddress external = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+        .flatMap(n -> java.util.Collections.list(n.getInetAddresses()).stream())
+        .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+        .findFirst().orElse(null);
+    org.junit.jupiter.api.Assumptions.assumeTrue(external != null, "no address but loopback to try");
+    int port = proxy.mcpEndpoint().getPort();
+    try (Socket local = new Socket()) {
+      local.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+    }
+    try (Socket remote = new Socket()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> remote.connect(new InetSocketAddress(external, port), 2000))
+          .as("BASE_URL %s is loopback: nothing listens on %s", proxy.baseUrl(), external)
+          .isInstanceOf(java.net.ConnectException.class);
+    }
+  }
+
+  @Test
   void mcpServerWhenItDiesThenTheProxyStartsItAgain() throws Exception {
     long before = proxy.mcpServerPid();
     ProcessHandle dying = ProcessHandle.of(before).orElseThrow();
