@@ -376,17 +376,16 @@ final class AuthorizingProxyServlet extends ProxyServlet {
   /**
    * Writes and flushes chunk after chunk to the client with servlet non-blocking I/O: a chunk's
    * callback (which asks the MCP server's connection for the next one) runs once it is flushed.
-   * Zero-length chunks flush what came before (the head). Thread-safe: Jetty's client thread adds
-   * chunks, the container's thread calls {@link #onWritePossible} when the client can take more.
+   * Zero-length chunks flush what came before (the head). Each write and flush waits for {@code
+   * isReady()}: when it says no, the container calls {@link #onWritePossible} once the pending write
+   * is done (and may call it besides, which is harmless). Thread-safe: Jetty's client thread adds
+   * chunks, the container's thread calls {@link #onWritePossible}.
    */
   private static final class FlushingWriter implements WriteListener {
     private final ServletOutputStream output;
     private final Response serverResponse;
+    /** Guarded by this. */
     private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
-    /** Guarded by this: isReady() said no, so the container will call onWritePossible. */
-    private boolean waiting;
-    /** Guarded by this: a thread is writing. */
-    private boolean writing;
     /** Guarded by this. */
     private Throwable failure;
 
@@ -412,9 +411,6 @@ final class AuthorizingProxyServlet extends ProxyServlet {
 
     @Override
     public void onWritePossible() {
-      synchronized (this) {
-        waiting = false;
-      }
       drain();
     }
 
@@ -425,43 +421,39 @@ final class AuthorizingProxyServlet extends ProxyServlet {
 
     private void drain() {
       while (true) {
-        Chunk done;
+        Chunk done = null;
+        Throwable failed = null;
         synchronized (this) {
-          if (waiting || writing || failure != null || chunks.isEmpty()) {
+          if (failure != null || chunks.isEmpty()) {
             return;
           }
-          writing = true;
           Chunk chunk = chunks.peek();
           try {
+            if (!output.isReady()) {
+              return; // a write is pending: onWritePossible follows
+            }
             if (!chunk.written) {
               chunk.written = true;
               if (chunk.length > 0) {
                 output.write(chunk.buffer, chunk.offset, chunk.length);
               }
-              if (!output.isReady()) {
-                waiting = true;
-                writing = false;
-                return;
-              }
-            }
-            if (!chunk.flushed) {
+            } else if (!chunk.flushed) {
               chunk.flushed = true;
               output.flush(); // no aggregation in the response buffer: each event now
-              if (!output.isReady()) {
-                waiting = true;
-                writing = false;
-                return;
-              }
+            } else {
+              done = chunks.poll();
             }
           } catch (IOException | RuntimeException e) {
-            writing = false;
-            fail(e);
-            return;
+            failed = e;
           }
-          done = chunks.poll();
-          writing = false;
         }
-        done.callback.succeeded(); // may add the next chunk on this thread: the loop writes it
+        if (failed != null) {
+          fail(failed);
+          return;
+        }
+        if (done != null) {
+          done.callback.succeeded(); // may add the next chunk on this thread: the loop writes it
+        }
       }
     }
 
