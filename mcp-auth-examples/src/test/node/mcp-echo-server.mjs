@@ -1,7 +1,8 @@
 // A small MCP server in another language, for the authorizing proxy's tests: the official
 // TypeScript SDK's server over Streamable HTTP (stateless), with a tool that echoes the
-// authorization headers it received and a tool that streams progress over SSE.
-// Usage: node mcp-echo-server.mjs PORT
+// headers it received and a tool that streams progress over SSE. It behaves as a careless server
+// would, for the proxy to isolate the client from: every answer sets a cookie and allows every
+// origin (CORS), and its 401s name a resource_metadata of its own. Usage: node mcp-echo-server.mjs PORT
 import express from 'express';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -10,7 +11,7 @@ const port = Number(process.argv[2]);
 
 function newServer() {
   const server = new McpServer({ name: 'echo-server', version: '1.0.0' });
-  server.registerTool('echo_headers', { description: 'Echoes the authorization headers this server received.' },
+  server.registerTool('echo_headers', { description: 'Echoes the authorization and forwarding headers this server received.' },
     async (extra) => {
       const headers = extra.requestInfo?.headers ?? {};
       return { content: [{ type: 'text', text: JSON.stringify({
@@ -18,6 +19,12 @@ function newServer() {
         scope: headers['x-mcp-auth-scope'] ?? null,
         clientId: headers['x-mcp-auth-client-id'] ?? null,
         subject: headers['x-mcp-auth-subject'] ?? null,
+        forwarded: headers['forwarded'] ?? null,
+        xForwardedFor: headers['x-forwarded-for'] ?? null,
+        xForwardedHost: headers['x-forwarded-host'] ?? null,
+        xForwardedProto: headers['x-forwarded-proto'] ?? null,
+        xRealIp: headers['x-real-ip'] ?? null,
+        cookie: headers['cookie'] ?? null,
       }) }] };
     });
   server.registerTool('progress', { description: 'Reports progress three times, then answers.' },
@@ -37,25 +44,50 @@ function newServer() {
 // With REFUSE_FIRST_TOKEN=1 the server answers 401 to the first request of each new bearer token
 // after the very first token: as an API does when the user's upstream token has expired.
 // POST /admin/refuse-known makes it refuse every token seen so far: the upstream revoked them.
+// A request with X-Echo-Refuse: always gets 401 without a body, whatever its token (GET
+// /admin/stats counts the tokens refused so); with X-Echo-Refuse: once-NONCE the first request
+// with that header gets 401 with a JSON body, and the next one goes through.
 const refuseFirst = process.env.REFUSE_FIRST_TOKEN === '1';
 const seen = new Set();
 const refused = new Set();
+const alwaysRefused = new Set();
+const refusedOnce = new Set();
+const challenge = 'Bearer error="invalid_token", resource_metadata="http://evil.example/prm"';
+const refuse = (res) => res.status(401).set('WWW-Authenticate', challenge)
+  .json({ error: 'invalid_token', error_description: 'The access token is not accepted' });
 const app = express();
 app.use(express.json());
+app.use('/mcp', (req, res, next) => {
+  res.set('Access-Control-Allow-Origin', '*');
+  res.set('Set-Cookie', 'mcp-auth-browser=set-by-the-mcp-server; Path=/');
+  next();
+});
 app.post('/admin/refuse-known', (req, res) => {
   seen.forEach((token) => refused.add(token));
   res.status(204).end();
 });
+app.get('/admin/stats', (req, res) => res.json({ alwaysRefusedTokens: alwaysRefused.size }));
 app.post('/mcp', async (req, res) => {
   const token = req.headers['authorization'] ?? '';
+  const refuseHeader = req.headers['x-echo-refuse'] ?? '';
+  if (refuseHeader === 'always') {
+    alwaysRefused.add(token);
+    res.status(401).set('WWW-Authenticate', challenge).end();
+    return;
+  }
+  if (refuseHeader.startsWith('once-') && !refusedOnce.has(refuseHeader)) {
+    refusedOnce.add(refuseHeader);
+    refuse(res);
+    return;
+  }
   if (refused.has(token)) {
-    res.status(401).set('WWW-Authenticate', 'Bearer error="invalid_token"').end();
+    refuse(res);
     return;
   }
   if (refuseFirst && !seen.has(token)) {
     seen.add(token);
     if (seen.size === 1) {
-      res.status(401).set('WWW-Authenticate', 'Bearer error="invalid_token"').end();
+      refuse(res);
       return;
     }
   }

@@ -138,6 +138,17 @@ public final class AuthorizationServer {
     return EndpointResponse.cacheableJson(settings.keys().jwksJson(settings.clock().instant()), 300);
   }
 
+  /**
+   * Revokes a grant and everything issued from it, as a revocation request would (RFC 7009 §2.1):
+   * its code and refresh tokens stop working at once, and its access tokens at once in this process
+   * (other replicas see it within the revocation check interval). For a resource in front of the
+   * grant's upstream access, e.g. the authorizing proxy when the upstream refuses a freshly
+   * refreshed token, so that the client authorizes again.
+   */
+  public void revokeGrant(String grantId) {
+    tokens.revokeGrant(grantId);
+  }
+
   /** The verifier for tokens sent to {@code resource}, one of {@link #resources()}. */
   public TokenVerifier verifier(String resource) {
     return tokens.verifier(resource);

@@ -11,11 +11,14 @@ import dev.mcpauth.store.redis.RedisStorage;
 import dev.mcpauth.token.SigningKey;
 import dev.mcpauth.upstream.UpstreamProvider;
 import dev.mcpauth.upstream.UpstreamTokenSealer;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -82,11 +85,19 @@ public final class ProxyServer implements AutoCloseable {
     Server jetty = new Server();
     ServerConnector connector = new ServerConnector(jetty);
     connector.setPort(options.port());
+    boolean loopbackOnly = isLoopback(URI.create(options.baseUrl()).getHost());
+    if (loopbackOnly) {
+      connector.setHost("127.0.0.1"); // as the example server: a local BASE_URL is not for the network
+    }
+    connector.open();
     jetty.addConnector(connector);
+    if (loopbackOnly) {
+      addIpv6Loopback(jetty, connector.getLocalPort());
+    }
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    ServletHolder proxy = new ServletHolder("mcp-proxy",
-        new AuthorizingProxyServlet(options.mcpServerUrl(), server.upstreamSession().orElseThrow(), auth.resourceMetadataUrl()));
+    ServletHolder proxy = new ServletHolder("mcp-proxy", new AuthorizingProxyServlet(options.mcpServerUrl(),
+        server.upstreamSession().orElseThrow(), server::revokeGrant, auth.resourceMetadataUrl()));
     proxy.setAsyncSupported(true);
     proxy.setInitParameter("timeout", "0"); // SSE streams last as long as they last
     proxy.setInitParameter("idleTimeout", "300000");
@@ -96,6 +107,25 @@ public final class ProxyServer implements AutoCloseable {
     jetty.start();
     return new ProxyServer(jetty, process, storage instanceof RedisStorage redis ? redis::close : () -> { },
         options.baseUrl());
+  }
+
+  /** BASE_URL's host is this machine's loopback: listen there only (IPv4, and IPv6 when the machine has it). */
+  private static boolean isLoopback(String host) {
+    return host != null && Set.of("localhost", "127.0.0.1", "[::1]", "::1").contains(host.toLowerCase(Locale.ROOT));
+  }
+
+  private static void addIpv6Loopback(Server jetty, int port) {
+    try {
+      if (InetAddress.getByName("::1").isLoopbackAddress()) {
+        ServerConnector ipv6 = new ServerConnector(jetty);
+        ipv6.setHost("::1");
+        ipv6.setPort(port);
+        ipv6.open();
+        jetty.addConnector(ipv6);
+      }
+    } catch (Exception e) {
+      LOG.debug("No IPv6 loopback: {}", e.toString());
+    }
   }
 
   private static UpstreamProvider provider(ProxyOptions options) throws Exception {
