@@ -22,18 +22,15 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,18 +105,8 @@ public final class ExampleServer implements AutoCloseable {
    */
   static ExampleServer start(ExampleOptions options, UnaryOperator<ResourceServer.Builder> tuning) throws Exception {
     Server jetty = new Server();
-    ServerConnector connector = new ServerConnector(jetty);
-    connector.setPort(options.port());
-    boolean loopbackOnly = options.baseUrl() == null || isLoopback(URI.create(options.baseUrl()).getHost());
-    if (loopbackOnly) {
-      connector.setHost("127.0.0.1"); // a local demo is not for the network
-    }
-    connector.open();
-    jetty.addConnector(connector);
-    int port = connector.getLocalPort();
-    if (loopbackOnly) {
-      addIpv6Loopback(jetty, port);
-    }
+    int port = Listeners.open(jetty, options.port(),
+        options.baseUrl() == null ? null : URI.create(options.baseUrl()).getHost());
     String baseUrl = options.baseUrl() != null ? options.baseUrl() : "http://localhost:" + port;
     String resource = baseUrl + "/mcp";
 
@@ -248,24 +235,6 @@ public final class ExampleServer implements AutoCloseable {
     return options.users().isEmpty()
         ? ConsentPage.singleUserWithoutLogin(DEMO_USER)
         : ConsentPage.withLogin(UserAuthenticator.ofUsers(options.users()));
-  }
-
-  private static void addIpv6Loopback(Server jetty, int port) {
-    try {
-      if (InetAddress.getByName("::1").isLoopbackAddress()) {
-        ServerConnector ipv6 = new ServerConnector(jetty);
-        ipv6.setHost("::1");
-        ipv6.setPort(port);
-        ipv6.open();
-        jetty.addConnector(ipv6);
-      }
-    } catch (Exception e) {
-      LOG.debug("No IPv6 loopback: {}", e.toString());
-    }
-  }
-
-  private static boolean isLoopback(String host) {
-    return host != null && Set.of("localhost", "127.0.0.1", "[::1]", "::1").contains(host);
   }
 
   public URI mcpEndpoint() {

@@ -3,6 +3,7 @@ package dev.mcpauth.examples.proxy;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.mcpauth.AuthorizationServer;
+import dev.mcpauth.examples.Listeners;
 import dev.mcpauth.servlet.ConsentPage;
 import dev.mcpauth.servlet.McpAuthServlets;
 import dev.mcpauth.store.Storage;
@@ -11,18 +12,14 @@ import dev.mcpauth.store.redis.RedisStorage;
 import dev.mcpauth.token.SigningKey;
 import dev.mcpauth.upstream.UpstreamProvider;
 import dev.mcpauth.upstream.UpstreamTokenSealer;
-import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,17 +80,7 @@ public final class ProxyServer implements AutoCloseable {
 
     McpServerProcess process = options.runCommand() == null ? null : new McpServerProcess(options.runCommand());
     Server jetty = new Server();
-    ServerConnector connector = new ServerConnector(jetty);
-    connector.setPort(options.port());
-    boolean loopbackOnly = isLoopback(URI.create(options.baseUrl()).getHost());
-    if (loopbackOnly) {
-      connector.setHost("127.0.0.1"); // as the example server: a local BASE_URL is not for the network
-    }
-    connector.open();
-    jetty.addConnector(connector);
-    if (loopbackOnly) {
-      addIpv6Loopback(jetty, connector.getLocalPort());
-    }
+    Listeners.open(jetty, options.port(), URI.create(options.baseUrl()).getHost());
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     ServletHolder proxy = new ServletHolder("mcp-proxy", new AuthorizingProxyServlet(options.mcpServerUrl(),
@@ -107,25 +94,6 @@ public final class ProxyServer implements AutoCloseable {
     jetty.start();
     return new ProxyServer(jetty, process, storage instanceof RedisStorage redis ? redis::close : () -> { },
         options.baseUrl());
-  }
-
-  /** BASE_URL's host is this machine's loopback: listen there only (IPv4, and IPv6 when the machine has it). */
-  private static boolean isLoopback(String host) {
-    return host != null && Set.of("localhost", "127.0.0.1", "[::1]", "::1").contains(host.toLowerCase(Locale.ROOT));
-  }
-
-  private static void addIpv6Loopback(Server jetty, int port) {
-    try {
-      if (InetAddress.getByName("::1").isLoopbackAddress()) {
-        ServerConnector ipv6 = new ServerConnector(jetty);
-        ipv6.setHost("::1");
-        ipv6.setPort(port);
-        ipv6.open();
-        jetty.addConnector(ipv6);
-      }
-    } catch (Exception e) {
-      LOG.debug("No IPv6 loopback: {}", e.toString());
-    }
   }
 
   private static UpstreamProvider provider(ProxyOptions options) throws Exception {
