@@ -25,6 +25,7 @@ function newServer() {
         xForwardedProto: headers['x-forwarded-proto'] ?? null,
         xRealIp: headers['x-real-ip'] ?? null,
         cookie: headers['cookie'] ?? null,
+        names: Object.keys(headers),
       }) }] };
     });
   server.registerTool('progress', { description: 'Reports progress three times, then answers.' },

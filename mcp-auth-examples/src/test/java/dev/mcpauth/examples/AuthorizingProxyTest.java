@@ -315,7 +315,9 @@ class AuthorizingProxyTest {
         "X-Forwarded-Proto", "https",
         "X-Real-IP", "203.0.113.9",
         "Forwarded", "for=203.0.113.9;host=evil.example;proto=https",
-        "Cookie", "mcp-auth-browser=the-users-consent-cookie; other=1"));
+        "Cookie", "mcp-auth-browser=the-users-consent-cookie; other=1",
+        "X_MCP_Auth_Subject", "admin",
+        "X_Forwarded_For", "6.6.6.6"));
     assertThat(answer.statusCode()).isEqualTo(200);
     JsonNode echoed = echoed(answer);
     String host = "127.0.0.1:" + proxy.mcpEndpoint().getPort();
@@ -325,6 +327,23 @@ class AuthorizingProxyTest {
     assertThat(echoed.get("xForwardedProto").asText()).isEqualTo("http");
     assertThat(echoed.get("forwarded").asText()).isEqualTo("for=127.0.0.1;host=\"" + host + "\";proto=http");
     assertThat(echoed.get("cookie").isNull()).as("no Cookie header forwarded").isTrue();
+    assertThat(echoed.get("names")).extracting(JsonNode::asText)
+        .as("CGI and WSGI servers read x_mcp_auth_subject as X-MCP-Auth-Subject").noneMatch(name -> name.contains("_"));
+  }
+
+  @Test
+  void clientQueryThatIsNoUriQueryThen400NotA500() throws Exception {
+    // Browsers send '|' unencoded; the HTTP client to the MCP server cannot take it.
+    String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
+    try (Socket socket = new Socket("127.0.0.1", proxy.mcpEndpoint().getPort())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(("POST " + proxy.mcpEndpoint().getPath() + "?a|b HTTP/1.1\r\n"
+          + "Host: 127.0.0.1:" + proxy.mcpEndpoint().getPort() + "\r\nAuthorization: Bearer " + echoToken() + "\r\n"
+          + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\nConnection: close\r\n"
+          + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+      String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+      assertThat(status).isEqualTo("HTTP/1.1 400");
+    }
   }
 
   @Test

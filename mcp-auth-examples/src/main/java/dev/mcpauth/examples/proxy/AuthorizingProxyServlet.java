@@ -122,10 +122,25 @@ final class AuthorizingProxyServlet extends ProxyServlet {
     super.service(request, response);
   }
 
+  /**
+   * The MCP server's URL with the client's query; {@code null} (answered 400) for a query that is no
+   * valid URI query (RFC 3986 §3.4), such as {@code a|b}, which the HTTP client could not send.
+   */
   @Override
   protected String rewriteTarget(HttpServletRequest request) {
     String query = request.getQueryString();
-    return target + (query == null ? "" : "?" + query);
+    String rewritten = target + (query == null ? "" : "?" + query);
+    try {
+      new URI(rewritten);
+      return rewritten;
+    } catch (java.net.URISyntaxException e) {
+      return null;
+    }
+  }
+
+  @Override
+  protected void onProxyRewriteFailed(HttpServletRequest request, HttpServletResponse response) {
+    sendProxyResponseError(request, response, HttpServletResponse.SC_BAD_REQUEST);
   }
 
   @Override
@@ -136,7 +151,11 @@ final class AuthorizingProxyServlet extends ProxyServlet {
 
   /**
    * The client's headers, less the hop-by-hop ones (Jetty drops those), its credentials, cookies and
-   * anything that claims to come from a proxy: only this proxy says where the request came from.
+   * anything that claims to come from a proxy: only this proxy says where the request came from. A
+   * name with an underscore is dropped too, as nginx does by default: CGI and WSGI servers read
+   * {@code X_MCP_Auth_Subject} as {@code X-MCP-Auth-Subject} (RFC 3875 §4.1.18). {@code Expect} is
+   * dropped because the whole body has been read: an MCP server that never sends 100 (Continue)
+   * would leave the request waiting (RFC 9110 §10.1.1).
    */
   @Override
   protected void copyRequestHeaders(HttpServletRequest request, Request proxyRequest) {
@@ -146,7 +165,8 @@ final class AuthorizingProxyServlet extends ProxyServlet {
       for (HttpField field : headers) {
         String name = field.getLowerCaseName();
         boolean dropped = name.equals("authorization") || name.equals("cookie") || name.equals("forwarded")
-            || name.equals("x-real-ip") || name.startsWith("x-forwarded-") || name.startsWith("x-mcp-auth-");
+            || name.equals("x-real-ip") || name.startsWith("x-forwarded-") || name.startsWith("x-mcp-auth-")
+            || name.indexOf('_') >= 0 || name.equals("expect");
         if (!dropped) {
           kept.add(field);
         }
@@ -205,7 +225,8 @@ final class AuthorizingProxyServlet extends ProxyServlet {
     }
     Set<String> copied = new HashSet<>();
     for (HttpField field : serverResponse.getHeaders()) {
-      String name = field.getLowerCaseName();
+      // Underscores read as dashes by some clients' stacks, as on the request side.
+      String name = field.getLowerCaseName().replace('_', '-');
       if (HOP_HEADERS.contains(name) || connectionOptions.contains(name) || DROPPED_RESPONSE_HEADERS.contains(name)
           || name.startsWith("access-control-")) {
         continue;
