@@ -47,7 +47,8 @@ function newServer() {
 // POST /admin/refuse-known makes it refuse every token seen so far: the upstream revoked them.
 // A request with X-Echo-Refuse: always gets 401 without a body, whatever its token (GET
 // /admin/stats counts the tokens refused so); with X-Echo-Refuse: once-NONCE the first request
-// with that header gets 401 with a JSON body, and the next one goes through.
+// with that header gets 401 with a JSON body, and the next one goes through. X-Echo-Interim: 1 sends
+// 102 and 103 interim responses first.
 const refuseFirst = process.env.REFUSE_FIRST_TOKEN === '1';
 const seen = new Set();
 const refused = new Set();
@@ -84,6 +85,11 @@ app.post('/mcp', async (req, res) => {
   if (refused.has(token)) {
     refuse(res);
     return;
+  }
+  if (req.headers['x-echo-interim'] === '1') {
+    // Interim responses before the answer (RFC 9110 §15.2): 102 Processing, 103 Early Hints.
+    res.writeProcessing();
+    res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
   }
   if (refuseFirst && !seen.has(token)) {
     seen.add(token);

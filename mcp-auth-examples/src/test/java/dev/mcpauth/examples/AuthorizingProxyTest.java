@@ -332,6 +332,13 @@ class AuthorizingProxyTest {
   }
 
   @Test
+  void mcpServerWhenItSendsInterimResponsesFirstThenTheClientGetsTheAnswer() throws Exception {
+    HttpResponse<String> answer = callEchoHeaders(echoToken(), Map.of("X-Echo-Interim", "1"));
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(echoed(answer).get("authorization").asText()).startsWith("Bearer ");
+  }
+
+  @Test
   void clientQueryThatIsNoUriQueryThen400NotA500() throws Exception {
     // Browsers send '|' unencoded; the HTTP client to the MCP server cannot take it.
     String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";

@@ -22,6 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.EarlyHintsProtocolHandler;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProcessingProtocolHandler;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
@@ -120,6 +123,20 @@ final class AuthorizingProxyServlet extends ProxyServlet {
     }
     request.setAttribute(BODY, body);
     super.service(request, response);
+  }
+
+  /**
+   * Jetty's proxy servlet removes every protocol handler from its client, so that redirects and
+   * challenges reach the proxy as they are; the handlers of interim responses (RFC 9110 §15.2: 102
+   * Processing, 103 Early Hints) go back, or such a response was taken for the answer and the request
+   * hung, its connection held.
+   */
+  @Override
+  protected HttpClient createHttpClient() throws ServletException {
+    HttpClient client = super.createHttpClient();
+    client.getProtocolHandlers().put(new ProcessingProtocolHandler());
+    client.getProtocolHandlers().put(new EarlyHintsProtocolHandler());
+    return client;
   }
 
   /**
