@@ -68,7 +68,13 @@ app.post('/admin/refuse-known', (req, res) => {
   seen.forEach((token) => refused.add(token));
   res.status(204).end();
 });
-app.get('/admin/stats', (req, res) => res.json({ alwaysRefusedTokens: alwaysRefused.size }));
+// X-Echo-Hold: 1 holds a request until POST /admin/release: as a long tool call or a GET stream would.
+const held = [];
+app.post('/admin/release', (req, res) => {
+  held.splice(0).forEach((release) => release());
+  res.status(204).end();
+});
+app.get('/admin/stats', (req, res) => res.json({ alwaysRefusedTokens: alwaysRefused.size, held: held.length }));
 app.post('/mcp', async (req, res) => {
   const token = req.headers['authorization'] ?? '';
   const refuseHeader = req.headers['x-echo-refuse'] ?? '';
@@ -85,6 +91,9 @@ app.post('/mcp', async (req, res) => {
   if (refused.has(token)) {
     refuse(res);
     return;
+  }
+  if (req.headers['x-echo-hold'] === '1') {
+    await new Promise((release) => held.push(release));
   }
   if (req.headers['x-echo-interim'] === '1') {
     // Interim responses before the answer (RFC 9110 §15.2): 102 Processing, 103 Early Hints.

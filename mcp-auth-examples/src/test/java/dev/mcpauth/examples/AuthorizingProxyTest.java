@@ -339,6 +339,35 @@ class AuthorizingProxyTest {
   }
 
   @Test
+  void oneUserWhenHoldingManyRequestsOpenThenHisNextIsRefusedAndOtherUsersAreServed() throws Exception {
+    String heavy = login();
+    int limit = ProxyServerAccess.maxRequestsPerGrant();
+    HttpClient client = HttpClient.newHttpClient();
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+    for (int i = 0; i < limit; i++) {
+      held.add(client.sendAsync(echoHeadersRequest(heavy, Map.of("X-Echo-Hold", "1")), HttpResponse.BodyHandlers.ofString()));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (echoServer("/admin/stats").get("held").asInt() < limit) { // eventually: each request reached the MCP server
+      assertThat(System.nanoTime() - deadline).as("requests held at the MCP server").isNegative();
+      Thread.sleep(50);
+    }
+
+    HttpResponse<String> oneMore = callEchoHeaders(heavy, Map.of());
+    HttpResponse<String> otherUser = callEchoHeaders(echoToken(), Map.of());
+    HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mcpPort + "/admin/release"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+
+    assertThat(oneMore.statusCode()).isEqualTo(429);
+    assertThat(oneMore.headers().firstValue("Retry-After")).isPresent();
+    assertThat(otherUser.statusCode()).isEqualTo(200);
+    for (var request : held) {
+      assertThat(request.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    assertThat(callEchoHeaders(heavy, Map.of()).statusCode()).as("his requests ended: room again").isEqualTo(200);
+  }
+
+  @Test
   void clientQueryThatIsNoUriQueryThen400NotA500() throws Exception {
     // Browsers send '|' unencoded; the HTTP client to the MCP server cannot take it.
     String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
@@ -542,16 +571,20 @@ class AuthorizingProxyTest {
 
   /** tools/call echo_headers through the (first) proxy, from 127.0.0.1, with these headers too. */
   private static HttpResponse<String> callEchoHeaders(String token, Map<String, String> headers) throws Exception {
+    return HttpClient.newHttpClient().send(echoHeadersRequest(token, headers), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpRequest echoHeadersRequest(String token, Map<String, String> headers) {
     URI endpoint = URI.create("http://127.0.0.1:" + proxy.mcpEndpoint().getPort() + proxy.mcpEndpoint().getPath());
     HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
-        .timeout(java.time.Duration.ofSeconds(30)) // the proxy once hung up to 300 s here
+        .timeout(java.time.Duration.ofSeconds(60)) // the proxy once hung up to 300 s here
         .header("Authorization", "Bearer " + token)
         .header("Content-Type", "application/json")
         .header("Accept", "application/json, text/event-stream")
         .POST(HttpRequest.BodyPublishers.ofString(
             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo_headers\",\"arguments\":{}}}"));
     headers.forEach(request::header);
-    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return request.build();
   }
 
   /** The echo_headers tool's answer in an SSE or JSON response. */

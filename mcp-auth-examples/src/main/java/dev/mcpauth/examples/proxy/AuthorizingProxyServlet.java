@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.EarlyHintsProtocolHandler;
@@ -67,6 +68,8 @@ final class AuthorizingProxyServlet extends ProxyServlet {
   static final String SCOPE_HEADER = "X-MCP-Auth-Scope";
   static final String CLIENT_ID_HEADER = "X-MCP-Auth-Client-Id";
   static final String SUBJECT_HEADER = "X-MCP-Auth-Subject";
+  /** Requests of one grant in flight to the MCP server at once; more get 429. */
+  static final int MAX_REQUESTS_PER_GRANT = 32;
   /** Refreshes forced by 401s of the MCP server, per grant and minute, before the grant ends. */
   static final int MAX_REFRESHES_PER_MINUTE = 3;
   private static final String BODY = "dev.mcpauth.proxy.body";
@@ -92,6 +95,7 @@ final class AuthorizingProxyServlet extends ProxyServlet {
   private final transient Consumer<String> endGrant;
   private final String resourceMetadataUrl;
   private final transient ConcurrentHashMap<String, RefreshBudget> refreshBudgets = new ConcurrentHashMap<>();
+  private final transient GrantConcurrency inFlight = new GrantConcurrency(MAX_REQUESTS_PER_GRANT);
 
   /**
    * @param endGrant revokes a local grant (whose upstream token the MCP server refuses even fresh)
@@ -110,19 +114,73 @@ final class AuthorizingProxyServlet extends ProxyServlet {
       response.sendError(401); // the bearer filter must guard this servlet
       return;
     }
+    String grantId = verified.grantId();
+    if (!inFlight.enter(grantId)) {
+      // RFC 6585 §4: this user has too many requests open; they end, and the client may try again.
+      response.setHeader("Retry-After", "1");
+      response.sendError(429);
+      return;
+    }
+    boolean handedOver = false;
     try {
-      request.setAttribute(UPSTREAM_TOKEN, upstream.tokens(verified.grantId()).accessToken());
-    } catch (OAuthException e) {
-      refuse(response, e);
-      return;
+      try {
+        request.setAttribute(UPSTREAM_TOKEN, upstream.tokens(grantId).accessToken());
+      } catch (OAuthException e) {
+        refuse(response, e);
+        return;
+      }
+      byte[] body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+      if (body.length > MAX_BODY_BYTES) {
+        refuseTooLarge(request, response);
+        return;
+      }
+      request.setAttribute(BODY, body);
+      super.service(request, response);
+      if (request.isAsyncStarted()) {
+        request.getAsyncContext().addListener(new LeaveWhenDone(grantId));
+        handedOver = true;
+      }
+    } finally {
+      if (!handedOver) {
+        inFlight.leave(grantId);
+      }
     }
-    byte[] body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
-    if (body.length > MAX_BODY_BYTES) {
-      refuseTooLarge(request, response);
-      return;
+  }
+
+  /** Counts the grant's request out once its exchange with the client has ended, however it ended. */
+  private final class LeaveWhenDone implements AsyncListener {
+    private final String grantId;
+    private final AtomicBoolean left = new AtomicBoolean();
+
+    LeaveWhenDone(String grantId) {
+      this.grantId = grantId;
     }
-    request.setAttribute(BODY, body);
-    super.service(request, response);
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+      leave();
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+      leave();
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+      leave();
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+      event.getAsyncContext().addListener(this);
+    }
+
+    private void leave() {
+      if (left.compareAndSet(false, true)) {
+        inFlight.leave(grantId);
+      }
+    }
   }
 
   /**

@@ -18,6 +18,11 @@ public final class ProxyServerAccess implements AutoCloseable {
     return new ProxyServerAccess(ProxyServer.start(options), options);
   }
 
+  /** Requests of one grant the proxy lets through at once. */
+  public static int maxRequestsPerGrant() {
+    return AuthorizingProxyServlet.MAX_REQUESTS_PER_GRANT;
+  }
+
   public URI mcpEndpoint() {
     return proxy.mcpEndpoint();
   }
