@@ -23,6 +23,7 @@ import dev.mcpauth.internal.Params;
 import dev.mcpauth.internal.Resources;
 import dev.mcpauth.internal.Scopes;
 import dev.mcpauth.internal.Settings;
+import dev.mcpauth.internal.Uris;
 import dev.mcpauth.store.TokenHash;
 import dev.mcpauth.token.Grant;
 import dev.mcpauth.token.StoredToken;
@@ -273,20 +274,13 @@ public final class AuthorizationEndpoint {
         client.clientId(),
         DisplayText.visible(client.displayName()),
         pending.redirectUri(),
-        web ? origin(redirect, scheme) : scheme + ":",
+        web ? Uris.origin(redirect) : scheme + ":",
         RedirectUris.isLoopback(pending.redirectUri()),
         !web,
         pending.scopes(),
         pending.resource(),
         pending.prompts().contains("consent"),
         pending.expiresAt());
-  }
-
-  /** {@code scheme://host[:port]}, the port only when it is not the scheme's default (RFC 6454 §6.1). */
-  private static String origin(URI redirect, String scheme) {
-    int port = redirect.getPort();
-    boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
-    return scheme + "://" + redirect.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
   }
 
   private AuthorizationStep errorRedirect(URI redirect, OAuthException e, State state) {

@@ -37,14 +37,22 @@ public final class Uris {
    * https://mcp.example.com} compare equal; paths compare exactly otherwise.
    */
   public static String canonicalResource(URI uri) {
-    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-    int port = uri.getPort();
-    boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     if (path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
     String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port) + path + query;
+    return origin(uri) + path + query;
+  }
+
+  /**
+   * {@code scheme://host[:port]} of an http(s) URI, scheme and host lower case, the port only when it
+   * is not the scheme's default (RFC 6454 §6.1).
+   */
+  public static String origin(URI uri) {
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    int port = uri.getPort();
+    boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
+    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
   }
 }
