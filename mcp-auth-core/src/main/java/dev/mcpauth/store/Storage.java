@@ -20,6 +20,9 @@ public interface Storage {
 
   TokenStore tokens();
 
+  /** The client assertions ({@code private_key_jwt}) already used: each is accepted once. */
+  ClientAssertionStore clientAssertions();
+
   /**
    * Sealed upstream tokens, for servers that federate the login to an upstream identity provider.
    * Stores written before federation existed need not keep them: the default refuses, and a server

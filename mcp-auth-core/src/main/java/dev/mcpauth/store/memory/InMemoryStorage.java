@@ -2,6 +2,7 @@ package dev.mcpauth.store.memory;
 
 import dev.mcpauth.authorization.PendingAuthorization;
 import dev.mcpauth.client.Client;
+import dev.mcpauth.store.ClientAssertionStore;
 import dev.mcpauth.store.ClientStore;
 import dev.mcpauth.store.GrantStore;
 import dev.mcpauth.store.PendingAuthorizationStore;
@@ -33,6 +34,7 @@ public final class InMemoryStorage implements Storage {
   private final Grants grants;
   private final Tokens tokens;
   private final Upstream upstream;
+  private final Assertions assertions;
 
   public InMemoryStorage(Clock clock) {
     Objects.requireNonNull(clock, "clock");
@@ -46,6 +48,7 @@ public final class InMemoryStorage implements Storage {
     grants = new Grants(new ExpiringMap<>(clock));
     tokens = new Tokens(new ExpiringMap<>(clock));
     upstream = new Upstream(new ExpiringMap<>(clock), new ExpiringMap<>(clock), clock);
+    assertions = new Assertions(new ExpiringMap<>(clock));
   }
 
   /**
@@ -54,7 +57,7 @@ public final class InMemoryStorage implements Storage {
    */
   public int entryCount() {
     return clients.map().size() + pending.map().size() + grants.map().size() + tokens.map().size()
-        + upstream.map().size() + upstream.leases().size();
+        + upstream.map().size() + upstream.leases().size() + assertions.map().size();
   }
 
   @Override
@@ -80,6 +83,18 @@ public final class InMemoryStorage implements Storage {
   @Override
   public UpstreamTokenStore upstreamTokens() {
     return upstream;
+  }
+
+  @Override
+  public ClientAssertionStore clientAssertions() {
+    return assertions;
+  }
+
+  private record Assertions(ExpiringMap<TokenHash, Boolean> map) implements ClientAssertionStore {
+    @Override
+    public boolean markUsed(TokenHash assertionId, java.time.Instant expiresAt) {
+      return map.putIfAbsent(assertionId, Boolean.TRUE, expiresAt);
+    }
   }
 
   /** Sealed tokens by grant id, and each grant's refresh lease: its owner, until it lapses. */
