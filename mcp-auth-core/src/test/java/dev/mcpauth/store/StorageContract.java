@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The contract every {@link Storage} must meet, written once. An implementation's test extends this
@@ -142,6 +143,60 @@ public abstract class StorageContract {
         () -> pick().upstreamTokens().acquireRefreshLease(grantId, id(), Duration.ofSeconds(30)));
 
     assertThat(won).filteredOn(Boolean::booleanValue).hasSize(1);
+  }
+
+  // Client assertions (private_key_jwt): each jti accepted once, on every instance, until it expires
+
+  @Test
+  void clientAssertionsWhenMarkedThenRefusedAgainOnEveryInstanceAndOthersIndependent() {
+    TokenHash assertionId = TokenHash.of(id());
+    Instant expiresAt = clock.instant().plus(Duration.ofMinutes(5));
+
+    assertThat(storage.clientAssertions().markUsed(assertionId, expiresAt)).isTrue();
+
+    assertThat(storage.clientAssertions().markUsed(assertionId, expiresAt)).as("replay").isFalse();
+    assertThat(secondInstance().clientAssertions().markUsed(assertionId, expiresAt)).as("replay elsewhere").isFalse();
+    assertThat(secondInstance().clientAssertions().markUsed(TokenHash.of(id()), expiresAt)).as("per id").isTrue();
+  }
+
+  @Test
+  void clientAssertionsWhenExpiredThenMarkedAgain() {
+    TokenHash assertionId = TokenHash.of(id());
+    storage.clientAssertions().markUsed(assertionId, clock.instant().plus(Duration.ofMinutes(5)));
+    clock.advance(Duration.ofMinutes(4));
+    assertThat(secondInstance().clientAssertions().markUsed(assertionId, clock.instant().plus(Duration.ofMinutes(5))))
+        .as("refused, and the first expiry kept").isFalse();
+
+    clock.advance(Duration.ofMinutes(1));
+
+    // A verifier refuses an expired assertion itself; the store need not remember it any longer.
+    assertThat(secondInstance().clientAssertions().markUsed(assertionId, clock.instant().plus(Duration.ofMinutes(5))))
+        .isTrue();
+    assertThat(storage.clientAssertions().markUsed(assertionId, clock.instant().plus(Duration.ofMinutes(5)))).isFalse();
+  }
+
+  @Test
+  @Timeout(60)
+  void clientAssertionsWhenThirtyTwoMarkOneIdOnTwoInstancesAtOnceThenExactlyOneFirst() throws Exception {
+    TokenHash assertionId = TokenHash.of(id());
+    Instant expiresAt = clock.instant().plus(Duration.ofMinutes(5));
+
+    List<Boolean> first = Concurrently.run(32, () -> pick().clientAssertions().markUsed(assertionId, expiresAt));
+
+    assertThat(first).filteredOn(Boolean::booleanValue).hasSize(1);
+  }
+
+  @Test
+  @Timeout(60)
+  void clientAssertionsWhenExpiredAndThirtyTwoMarkItAtOnceThenExactlyOneFirst() throws Exception {
+    TokenHash assertionId = TokenHash.of(id());
+    storage.clientAssertions().markUsed(assertionId, clock.instant().plus(Duration.ofMinutes(5)));
+    clock.advance(Duration.ofMinutes(6));
+    Instant expiresAt = clock.instant().plus(Duration.ofMinutes(5));
+
+    List<Boolean> first = Concurrently.run(32, () -> pick().clientAssertions().markUsed(assertionId, expiresAt));
+
+    assertThat(first).filteredOn(Boolean::booleanValue).hasSize(1);
   }
 
   // Clients

@@ -1,5 +1,6 @@
 package dev.mcpauth.store.jdbc;
 
+import dev.mcpauth.store.ClientAssertionStore;
 import dev.mcpauth.store.ClientStore;
 import dev.mcpauth.store.GrantStore;
 import dev.mcpauth.store.PendingAuthorizationStore;
@@ -28,9 +29,10 @@ import javax.sql.DataSource;
  * documents with hashes only. One-time use is decided by the database: a consume locks the row
  * ({@code SELECT … FOR UPDATE}) and marks or deletes it in one transaction, so it holds across threads
  * and across servers. Every call takes a connection of its own and is one statement, or, for a
- * consume (or an upstream refresh lease on H2), one transaction; a database that fails gives {@code temporarily_unavailable}, and a failure
- * half-way rolls back. Expired rows are never returned and are removed by {@link #purgeExpired()} in
- * small batches, so no long lock is held.
+ * consume (or, on H2, an upstream refresh lease or a used client assertion), one transaction; a
+ * database that fails gives {@code temporarily_unavailable}, and a failure half-way rolls back.
+ * Expired rows are never returned and are removed by {@link #purgeExpired()} in small batches, so no
+ * long lock is held.
  *
  * <p>Give it a pooled {@link DataSource} (HikariCP or your container's) with connect and socket
  * timeouts, so an unreachable database fails fast, and a wait for a connection longer than the pool's
@@ -40,8 +42,9 @@ import javax.sql.DataSource;
 public final class JdbcStorage implements Storage {
   private static final List<String> TABLES = List.of(
       "mcp_auth_client", "mcp_auth_pending_authorization", "mcp_auth_grant", "mcp_auth_token", "mcp_auth_upstream_token",
-      "mcp_auth_upstream_refresh_lease");
-  private static final List<String> KEYS = List.of("client_id", "handle_hash", "grant_id", "token_hash", "grant_id", "grant_id");
+      "mcp_auth_upstream_refresh_lease", "mcp_auth_client_assertion");
+  private static final List<String> KEYS = List.of("client_id", "handle_hash", "grant_id", "token_hash", "grant_id", "grant_id",
+      "assertion_hash");
   private static final int PURGE_BATCH = 1000;
 
   private final Sql sql;
@@ -51,6 +54,7 @@ public final class JdbcStorage implements Storage {
   private final GrantStore grants;
   private final TokenStore tokens;
   private final UpstreamTokenStore upstreamTokens;
+  private final ClientAssertionStore clientAssertions;
 
   private JdbcStorage(DataSource dataSource, Dialect dialect, Clock clock) {
     this.sql = new Sql(dataSource);
@@ -60,6 +64,7 @@ public final class JdbcStorage implements Storage {
     this.grants = new JdbcGrantStore(sql, clock);
     this.tokens = new JdbcTokenStore(sql, clock);
     this.upstreamTokens = new JdbcUpstreamTokenStore(sql, dialect, clock);
+    this.clientAssertions = new JdbcClientAssertionStore(sql, dialect, clock);
   }
 
   public static Builder builder(DataSource dataSource) {
@@ -103,6 +108,11 @@ public final class JdbcStorage implements Storage {
   }
 
   @Override
+  public ClientAssertionStore clientAssertions() {
+    return clientAssertions;
+  }
+
+  @Override
   public UpstreamTokenStore upstreamTokens() {
     return upstreamTokens;
   }
@@ -120,11 +130,16 @@ public final class JdbcStorage implements Storage {
     for (int i = 0; i < TABLES.size(); i++) {
       String table = TABLES.get(i);
       String key = KEYS.get(i);
+      // expires_at checked again outside the subquery: a row re-marked or re-leased (its expiry moved on)
+      // while the delete waited for its lock is re-read there and kept, not judged by the old version.
       String statement = "DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM " + table
-          + " WHERE expires_at <= ? FETCH FIRST " + PURGE_BATCH + " ROWS ONLY)";
+          + " WHERE expires_at <= ? FETCH FIRST " + PURGE_BATCH + " ROWS ONLY) AND expires_at <= ?";
       int deleted;
       do {
-        deleted = sql.update(statement, s -> s.setLong(1, now));
+        deleted = sql.update(statement, s -> {
+          s.setLong(1, now);
+          s.setLong(2, now);
+        });
         total += deleted;
       } while (deleted == PURGE_BATCH);
     }

@@ -15,6 +15,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The storage contract on H2 in memory, with a second store instance over the same database as a second server. */
 class JdbcStorageH2Test extends StorageContract {
@@ -51,6 +52,14 @@ class JdbcStorageH2Test extends StorageContract {
     assertThat(((JdbcStorage) storage).purgeExpired()).isEqualTo(2500);
     assertThat(storage.tokens().find(TokenHash.of("live"))).isPresent();
     assertThat(((JdbcStorage) storage).purgeExpired()).isZero();
+  }
+
+  @Test
+  @Timeout(60)
+  void purgeWhenItWaitsOnAnExpiredAssertionBeingMarkedAgainThenTheNewMarkIsKept() throws Exception {
+    PurgeRace.assertNewMarkSurvives((JdbcStorage) storage, second, dataSource, clock,
+        "SELECT count(*) FROM information_schema.sessions WHERE blocker_id IS NOT NULL"
+            + " AND executing_statement LIKE 'DELETE FROM mcp_auth_client_assertion %'");
   }
 
   @Test

@@ -14,9 +14,11 @@ import dev.mcpauth.testing.TcpProxy;
 import dev.mcpauth.token.StoredToken;
 import dev.mcpauth.token.TokenKind;
 import java.time.Duration;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The storage contract on a real PostgreSQL server, two store instances over it as two servers, each
@@ -28,6 +30,7 @@ class JdbcStoragePostgresTest extends StorageContract {
   static final String URL_VARIABLE = "MCP_AUTH_TEST_POSTGRES_URL";
 
   private final Pools pools = new Pools();
+  private DataSource dataSource;
   private Storage second;
 
   @Override
@@ -36,7 +39,8 @@ class JdbcStoragePostgresTest extends StorageContract {
     Assumptions.assumeTrue(System.getenv(URL_VARIABLE) != null,
         URL_VARIABLE + " is not set: start PostgreSQL and set it (e.g. jdbc:postgresql://127.0.0.1:5432/mcpauth"
             + "?user=mcpauth&password=…), as .ci/run does");
-    Storage first = JdbcStorage.builder(pools.open(System.getenv(URL_VARIABLE))).clock(clock).build();
+    dataSource = pools.open(System.getenv(URL_VARIABLE));
+    Storage first = JdbcStorage.builder(dataSource).clock(clock).build();
     second = JdbcStorage.builder(pools.open(System.getenv(URL_VARIABLE))).clock(clock).build();
     return first;
   }
@@ -49,6 +53,14 @@ class JdbcStoragePostgresTest extends StorageContract {
   @Override
   protected Storage secondInstance() {
     return second;
+  }
+
+  @Test
+  @Timeout(60)
+  void purgeWhenItWaitsOnAnExpiredAssertionBeingMarkedAgainThenTheNewMarkIsKept() throws Exception {
+    PurgeRace.assertNewMarkSurvives((JdbcStorage) storage, second, dataSource, clock,
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            + " AND query LIKE 'DELETE FROM mcp_auth_client_assertion %'");
   }
 
   @Test

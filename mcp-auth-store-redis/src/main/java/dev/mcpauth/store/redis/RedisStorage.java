@@ -3,6 +3,7 @@ package dev.mcpauth.store.redis;
 import dev.mcpauth.OAuthException;
 import dev.mcpauth.authorization.PendingAuthorization;
 import dev.mcpauth.client.Client;
+import dev.mcpauth.store.ClientAssertionStore;
 import dev.mcpauth.store.ClientStore;
 import dev.mcpauth.store.GrantStore;
 import dev.mcpauth.store.PendingAuthorizationStore;
@@ -50,6 +51,9 @@ import redis.clients.jedis.params.SetParams;
  *   <li>Of several replicas, one refreshes a grant's upstream tokens at a time: the grant's refresh
  *       lease ({@code …:upstream-lease:<grant>}) is taken by a Lua script that sets it unless a live
  *       one is there, and released only by its owner.
+ *   <li>A used client assertion ({@code private_key_jwt}) is remembered until it expires under
+ *       {@code …:client-assertion:<hash>}, set by a Lua script unless a live one is there, so exactly
+ *       one caller on any server marks it first.
  *   <li>Every Redis failure (connection refused, timeout) is {@code temporarily_unavailable}.
  * </ul>
  *
@@ -67,6 +71,7 @@ public final class RedisStorage implements Storage {
   private final GrantStore grants = new Grants();
   private final TokenStore tokens = new Tokens();
   private final UpstreamTokenStore upstreamTokens = new Upstream();
+  private final ClientAssertionStore clientAssertions = new ClientAssertions();
 
   private RedisStorage(Builder builder) {
     this.redis = builder.redis;
@@ -123,6 +128,11 @@ public final class RedisStorage implements Storage {
   @Override
   public TokenStore tokens() {
     return tokens;
+  }
+
+  @Override
+  public ClientAssertionStore clientAssertions() {
+    return clientAssertions;
   }
 
   @Override
@@ -284,6 +294,35 @@ public final class RedisStorage implements Storage {
       return prefix + "upstream-lease:" + grantId;
     }
   }
+
+  /**
+   * Used client assertions: {@code …:client-assertion:<hash>} holding the assertion's expiry in
+   * millis, with a TTL at that expiry, set by a Lua script unless a live one is there.
+   */
+  private final class ClientAssertions implements ClientAssertionStore {
+    @Override
+    public boolean markUsed(TokenHash assertionId, Instant expiresAt) {
+      long now = clock.millis();
+      Object first = call(() -> redis.eval(MARK_USED, List.of(prefix + "client-assertion:" + assertionId.value()),
+          List.of(Long.toString(expiresAt.toEpochMilli()), Long.toString(now),
+              Long.toString(Math.max(1, expiresAt.toEpochMilli() - now)))));
+      return Long.valueOf(1).equals(first);
+    }
+  }
+
+  /**
+   * Sets the key to the expiry millis (ARGV 1) unless it holds one after now (ARGV 2), with a TTL
+   * (ARGV 3); one script, so atomic. Not {@code SET NX}: expiry is judged on the store's clock, as
+   * everywhere here, and a key its TTL has not removed yet may have expired on it.
+   */
+  private static final String MARK_USED = """
+      local held = tonumber(redis.call('GET', KEYS[1]))
+      if held and held > tonumber(ARGV[2]) then
+        return 0
+      end
+      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+      return 1
+      """;
 
   /**
    * Sets the lease {@code <until millis> <owner>} (ARGV 1) unless one is held until after now (ARGV 2),

@@ -70,6 +70,16 @@ class RedisStorageTest extends StorageContract {
   }
 
   @Test
+  void usedClientAssertionsWhenMarkedThenOneKeyWithANativeTtlAtTheirExpiry() {
+    TokenHash assertionId = TokenHash.of("assertion-" + UUID.randomUUID());
+    storage.clientAssertions().markUsed(assertionId, clock.instant().plus(Duration.ofMinutes(5)));
+    try (RedisClient redis = RedisClient.create(URI.create(System.getenv(URL_VARIABLE)))) {
+      long ttl = redis.pttl(prefix + "client-assertion:" + assertionId.value());
+      assertThat(ttl).isBetween(Duration.ofMinutes(4).toMillis(), Duration.ofMinutes(5).toMillis());
+    }
+  }
+
+  @Test
   void redisWhenUnreachableThenTemporarilyUnavailableAndBackWithNothingLost() throws Exception {
     URI target = URI.create(System.getenv(URL_VARIABLE));
     try (TcpProxy proxy = new TcpProxy(target.getHost(), target.getPort() == -1 ? 6379 : target.getPort())) {
