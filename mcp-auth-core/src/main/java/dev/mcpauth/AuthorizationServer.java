@@ -1,9 +1,13 @@
 package dev.mcpauth;
 
 import dev.mcpauth.authorization.AuthorizationEndpoint;
+import dev.mcpauth.client.Client;
+import dev.mcpauth.client.ClientIdentity;
+import dev.mcpauth.client.MetadataDocumentClients;
 import dev.mcpauth.client.RegistrationEndpoint;
 import dev.mcpauth.client.RegistrationPolicy;
 import dev.mcpauth.event.EventListener;
+import dev.mcpauth.fetch.DocumentFetcher;
 import dev.mcpauth.http.EndpointResponse;
 import dev.mcpauth.internal.Events;
 import dev.mcpauth.internal.Secrets;
@@ -189,6 +193,11 @@ public final class AuthorizationServer {
     private Duration clockSkew = Duration.ofSeconds(10);
     private Duration revocationCheckInterval = Duration.ofSeconds(30);
     private int verificationCacheSize = 10_000;
+    private final Map<String, Client> clients = new LinkedHashMap<>();
+    private boolean metadataDocuments = true;
+    private final Set<String> metadataDocumentHosts = new LinkedHashSet<>();
+    private final Map<String, String> pinnedMetadataDocuments = new LinkedHashMap<>();
+    private DocumentFetcher documentFetcher;
 
     private Builder() {}
 
@@ -366,6 +375,59 @@ public final class AuthorizationServer {
       return this;
     }
 
+    /**
+     * A client the operator registers: a machine client that uses {@code client_credentials}
+     * (MCP's OAuth client credentials extension) with a secret or {@code private_key_jwt}, or any
+     * client that should not depend on dynamic registration. Its id must not be an https URL (those
+     * name metadata documents). Build it with {@link Client#builder}.
+     */
+    public Builder client(Client client) {
+      Objects.requireNonNull(client, "client");
+      this.clients.put(client.clientId(), client);
+      return this;
+    }
+
+    /**
+     * Whether a {@code client_id} that is an https URL is resolved by fetching its Client ID Metadata
+     * Document (MCP 2025-11-25, the way Claude, ChatGPT and VS Code identify themselves). Default
+     * {@code true}: the fetch refuses special-use addresses, redirects and large or slow answers (see
+     * {@link DocumentFetcher}).
+     */
+    public Builder clientIdMetadataDocuments(boolean enabled) {
+      this.metadataDocuments = enabled;
+      return this;
+    }
+
+    /**
+     * Accepts metadata documents only from these hosts (e.g. {@code "claude.ai"}, {@code
+     * "chatgpt.com"}); none named means every https host.
+     */
+    public Builder clientIdMetadataDocumentHosts(String... hosts) {
+      for (String host : hosts) {
+        this.metadataDocumentHosts.add(host.toLowerCase(java.util.Locale.ROOT));
+      }
+      return this;
+    }
+
+    /**
+     * The metadata document of {@code clientId}, given by the operator and used instead of fetching:
+     * for a client whose site refuses fetches from servers. Checked at {@link #build()} as a fetched
+     * one would be; its host need not be among {@link #clientIdMetadataDocumentHosts}.
+     */
+    public Builder pinnedClientMetadataDocument(String clientId, String json) {
+      this.pinnedMetadataDocuments.put(Objects.requireNonNull(clientId), Objects.requireNonNull(json));
+      return this;
+    }
+
+    /**
+     * How metadata documents and clients' {@code jwks_uri} key sets are fetched (timeouts, size cap,
+     * egress proxy). Defaults to {@code DocumentFetcher.builder().build()}.
+     */
+    public Builder documentFetcher(DocumentFetcher fetcher) {
+      this.documentFetcher = Objects.requireNonNull(fetcher, "fetcher");
+      return this;
+    }
+
     /** @throws IllegalStateException naming what to fix, if the configuration is inconsistent */
     public AuthorizationServer build() {
       String checkedIssuer = checkIssuer();
@@ -408,9 +470,20 @@ public final class AuthorizationServer {
       } catch (IllegalArgumentException e) {
         throw new IllegalStateException(e.getMessage(), e);
       }
+      for (Client client : clients.values()) {
+        require(!MetadataDocumentClients.isClientIdUrl(client.clientId()),
+            "pre-registered client id " + client.clientId() + " is an https URL, which names a metadata document");
+      }
+      Storage checkedStorage = storage != null ? storage : new InMemoryStorage(clock);
+      Endpoints endpoints = Endpoints.under(checkedIssuer);
+      ClientIdentity clientIdentity = ClientIdentity.create(checkedStorage.clients(), checkedStorage.clientAssertions(),
+          clients, new ClientIdentity.MetadataDocuments(metadataDocuments, metadataDocumentHosts, pinnedMetadataDocuments),
+          documentFetcher != null ? documentFetcher : DocumentFetcher.builder().build(), registrationPolicy,
+          Set.of(checkedIssuer, endpoints.token().toString()), clock, clockSkew);
+      boolean clientCredentials = clients.values().stream().anyMatch(c -> c.mayUse(Client.CLIENT_CREDENTIALS));
       Settings settings = new Settings(
           checkedIssuer,
-          Endpoints.under(checkedIssuer),
+          endpoints,
           List.copyOf(checkedResources),
           checkedDefault,
           Collections.unmodifiableSet(new LinkedHashSet<>(scopes)),
@@ -423,10 +496,12 @@ public final class AuthorizationServer {
           Set.copyOf(introspectionClients),
           clock,
           new Secrets(random != null ? random : new SecureRandom()),
-          storage != null ? storage : new InMemoryStorage(clock),
+          checkedStorage,
           new Events(eventListener, clock),
           keys,
-          verificationCacheSize);
+          verificationCacheSize,
+          clientIdentity,
+          clientCredentials);
       if (upstream != null) {
         try {
           settings.storage().upstreamTokens();

@@ -15,6 +15,7 @@ import com.nimbusds.openid.connect.sdk.Prompt;
 import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
 import dev.mcpauth.client.Client;
+import dev.mcpauth.client.MetadataDocumentClients;
 import dev.mcpauth.client.RedirectUris;
 import dev.mcpauth.event.EventType;
 import dev.mcpauth.http.EndpointRequest;
@@ -166,9 +167,7 @@ public final class AuthorizationEndpoint {
     settings.storage().tokens().save(new StoredToken(
         TokenHash.of(code), TokenKind.AUTHORIZATION_CODE, grant.id(), grant.clientId(), now,
         now.plus(settings.lifetimes().authorizationCode())));
-    if (client.expiresAt() != null) {
-      settings.storage().clients().save(client.withoutExpiry()); // used: the registration stays
-    }
+    settings.clients().directory().markUsed(client); // used: a registration no longer lapses
     settings.events().publish(EventType.AUTHORIZATION_APPROVED, grant.clientId(), grant.id(), grant.subject());
     return code;
   }
@@ -178,12 +177,21 @@ public final class AuthorizationEndpoint {
     if (ids.size() != 1) {
       throw OAuthException.invalidRequest(ids.isEmpty() ? "client_id is required" : "client_id is included more than once");
     }
-    return liveClient(ids.get(0)).orElseThrow(() -> OAuthException.invalidClient("Unknown or expired client"));
+    Client client = settings.clients().directory().find(ids.get(0))
+        .orElseThrow(() -> OAuthException.invalidClient("Unknown or expired client"));
+    if (!client.mayUse(Client.AUTHORIZATION_CODE)) {
+      throw new OAuthException(ErrorCode.UNAUTHORIZED_CLIENT, "This client may not use the authorization code grant");
+    }
+    return client;
   }
 
+  /** The client, or empty when it is unknown, lapsed, or its metadata document no longer resolves. */
   private Optional<Client> liveClient(String clientId) {
-    Instant now = settings.clock().instant();
-    return settings.storage().clients().find(clientId).filter(c -> !c.isExpired(now));
+    try {
+      return settings.clients().directory().find(clientId);
+    } catch (OAuthException e) {
+      return Optional.empty();
+    }
   }
 
   private static String redirectUri(Client client, Params params) {
@@ -280,7 +288,10 @@ public final class AuthorizationEndpoint {
         pending.scopes(),
         pending.resource(),
         pending.prompts().contains("consent"),
-        pending.expiresAt());
+        pending.expiresAt(),
+        MetadataDocumentClients.isClientIdUrl(client.clientId()) ? URI.create(client.clientId()).getHost() : null,
+        client.clientUri(),
+        client.logoUri());
   }
 
   private AuthorizationStep errorRedirect(URI redirect, OAuthException e, State state) {

@@ -8,7 +8,9 @@ public enum ClientAuthMethod {
   /** A public client: identified by {@code client_id}, no secret; PKCE protects its codes. */
   NONE("none"),
   CLIENT_SECRET_BASIC("client_secret_basic"),
-  CLIENT_SECRET_POST("client_secret_post");
+  CLIENT_SECRET_POST("client_secret_post"),
+  /** A JWT signed with the client's private key, verified with its published keys (RFC 7523 §2.2). */
+  PRIVATE_KEY_JWT("private_key_jwt");
 
   private final String value;
 
@@ -21,8 +23,14 @@ public enum ClientAuthMethod {
     return value;
   }
 
+  /** Whether the client proves its identity (by a secret or a key): not {@link #NONE}. */
   public boolean isConfidential() {
     return this != NONE;
+  }
+
+  /** Whether the client proves its identity by a shared secret, which the server keeps as a hash. */
+  public boolean usesSecret() {
+    return this == CLIENT_SECRET_BASIC || this == CLIENT_SECRET_POST;
   }
 
   public static Optional<ClientAuthMethod> fromValue(String value) {

@@ -4,27 +4,27 @@ import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
 import com.nimbusds.oauth2.sdk.auth.PlainClientSecret;
+import com.nimbusds.oauth2.sdk.auth.PrivateKeyJWT;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
-import dev.mcpauth.store.ClientStore;
 import dev.mcpauth.store.TokenHash;
-import java.time.Clock;
-import java.util.Optional;
 
 /**
- * Authenticates the client of a token, revocation or introspection request (RFC 6749 §2.3): a
- * confidential client by its secret, compared as a hash in constant time; a public client by its
- * {@code client_id} alone. Every failure is the same {@code invalid_client}, so the answer does not
- * tell which part was wrong. Thread-safe.
+ * Authenticates the client of a token, revocation or introspection request (RFC 6749 §2.3): by its
+ * secret, compared as a hash in constant time; by a signed assertion ({@code private_key_jwt}, RFC
+ * 7523 §2.2) verified with its published keys; or, for a public client, by its {@code client_id}
+ * alone. A client whose metadata document offers both {@code none} and {@code private_key_jwt} may
+ * use either, but an assertion it sends must verify. A wrong secret and a wrong method get the same
+ * {@code invalid_client}, so the answer does not tell which part was wrong. Thread-safe.
  */
 public final class ClientAuthenticator {
-  private final ClientStore clients;
-  private final Clock clock;
+  private final ClientDirectory clients;
+  private final ClientAssertions assertions;
 
-  public ClientAuthenticator(ClientStore clients, Clock clock) {
+  ClientAuthenticator(ClientDirectory clients, ClientAssertions assertions) {
     this.clients = clients;
-    this.clock = clock;
+    this.assertions = assertions;
   }
 
   /**
@@ -33,8 +33,18 @@ public final class ClientAuthenticator {
    *     {@code null}
    */
   public Client authenticate(ClientAuthentication authentication, ClientID publicClientId) {
+    if (authentication instanceof PrivateKeyJWT assertion) {
+      Client client = registered(assertion.getClientID().getValue());
+      if (!client.hasKeys()
+          || !(client.authMethod() == ClientAuthMethod.PRIVATE_KEY_JWT || client.authMethod() == ClientAuthMethod.NONE)) {
+        throw new OAuthException(ErrorCode.INVALID_CLIENT, "Client authentication failed",
+            "client sent an assertion, registered " + client.authMethod());
+      }
+      assertions.verify(assertion, client);
+      return client;
+    }
     if (authentication != null) {
-      return authenticateConfidential(authentication);
+      return authenticateBySecret(authentication);
     }
     if (publicClientId == null) {
       throw OAuthException.invalidClient("Client authentication is required");
@@ -42,13 +52,14 @@ public final class ClientAuthenticator {
     Client client = registered(publicClientId.getValue());
     if (client.authMethod().isConfidential()) {
       throw new OAuthException(
-          ErrorCode.INVALID_CLIENT, "Client authentication failed", "confidential client sent no secret");
+          ErrorCode.INVALID_CLIENT, "Client authentication failed", "confidential client sent no credentials");
     }
     return client;
   }
 
-  private Client authenticateConfidential(ClientAuthentication authentication) {
+  private Client authenticateBySecret(ClientAuthentication authentication) {
     if (!(authentication instanceof PlainClientSecret secret)) {
+      // client_secret_jwt: an HMAC over a secret this server keeps only as a hash.
       throw OAuthException.invalidClient("Unsupported client authentication method");
     }
     Client client = registered(secret.getClientID().getValue());
@@ -68,7 +79,6 @@ public final class ClientAuthenticator {
   }
 
   private Client registered(String clientId) {
-    Optional<Client> client = clients.find(clientId).filter(c -> !c.isExpired(clock.instant()));
-    return client.orElseThrow(() -> OAuthException.invalidClient("Unknown or expired client"));
+    return clients.find(clientId).orElseThrow(() -> OAuthException.invalidClient("Unknown or expired client"));
   }
 }

@@ -38,7 +38,8 @@ import net.minidev.json.JSONObject;
 
 /**
  * The dynamic client registration endpoint (RFC 7591 §3). Public clients ({@code none}) and
- * confidential ones ({@code client_secret_basic}, {@code client_secret_post}) may register with
+ * confidential ones ({@code client_secret_basic}, {@code client_secret_post}, {@code private_key_jwt}
+ * with {@code jwks} or {@code jwks_uri}) may register with
  * redirect URIs that pass {@link RedirectUris}; the application's {@link RegistrationPolicy} has the
  * last word. The response echoes the registered metadata. A registration that is never used in an
  * authorization lapses after the configured time. Thread-safe.
@@ -72,27 +73,7 @@ public final class RegistrationEndpoint {
   }
 
   private static ClientMetadata parse(String body) {
-    if (body == null || body.isBlank()) {
-      throw OAuthException.invalidClientMetadata("The request body must be a JSON object");
-    }
-    try {
-      JsonNode tree = STRICT_JSON.readTree(body);
-      if (tree == null || !tree.isObject()) {
-        throw OAuthException.invalidClientMetadata("The request body must be a JSON object");
-      }
-      JSONObject json = JSONObjectUtils.parse(body);
-      return ClientMetadata.parse(json);
-    } catch (JacksonException e) {
-      throw OAuthException.invalidClientMetadata("The request body is not valid JSON (or repeats a member)");
-    } catch (ParseException e) {
-      boolean redirect = RegistrationError.INVALID_REDIRECT_URI.getCode().equals(
-          e.getErrorObject() == null ? null : e.getErrorObject().getCode());
-      String description = "Invalid client metadata: " + (e.getMessage() == null ? "malformed" : e.getMessage());
-      throw redirect ? OAuthException.invalidRedirectUri(description) : OAuthException.invalidClientMetadata(description);
-    } catch (RuntimeException e) {
-      // Nimbus reports a few malformed values (e.g. a null inside redirect_uris) this way.
-      throw new OAuthException(ErrorCode.INVALID_CLIENT_METADATA, "Invalid client metadata", e.getClass().getName());
-    }
+    return ClientMetadataJson.parse(body).metadata();
   }
 
   private EndpointResponse register(ClientMetadata metadata) {
@@ -109,6 +90,8 @@ public final class RegistrationEndpoint {
     String softwareVersion = text(
         metadata.getSoftwareVersion() == null ? null : metadata.getSoftwareVersion().getValue(), "software_version", 200);
 
+    ClientKeys.Published keys =
+        authMethod == ClientAuthMethod.PRIVATE_KEY_JWT ? ClientKeys.published(metadata) : ClientKeys.Published.NONE;
     settings.registrationPolicy().check(
         new ClientProposal(redirectUris, authMethod, clientName, clientUri, applicationType, softwareId, requestedScopes));
     // RFC 7591 §2: the registered scope limits what the client may be granted (see registeredScopeAsRequested).
@@ -116,21 +99,23 @@ public final class RegistrationEndpoint {
 
     Instant now = settings.clock().instant();
     String clientId = settings.secrets().newId();
-    String secret = authMethod.isConfidential() ? settings.secrets().newSecret() : null;
-    Client client = new Client(
-        clientId,
-        secret == null ? null : TokenHash.of(secret),
-        authMethod,
-        redirectUris,
-        clientName,
-        clientUri,
-        logoUri,
-        scope,
-        applicationType,
-        softwareId,
-        softwareVersion,
-        now,
-        now.plus(settings.lifetimes().unusedClient()));
+    String secret = authMethod.usesSecret() ? settings.secrets().newSecret() : null;
+    Client client = Client.builder(clientId)
+        .secret(secret)
+        .authMethod(authMethod)
+        .redirectUris(redirectUris)
+        .clientName(clientName)
+        .clientUri(clientUri)
+        .logoUri(logoUri)
+        .scope(scope)
+        .applicationType(applicationType)
+        .softwareId(softwareId)
+        .softwareVersion(softwareVersion)
+        .issuedAt(now)
+        .expiresAt(now.plus(settings.lifetimes().unusedClient()))
+        .jwks(keys.jwks())
+        .jwksUri(keys.jwksUri())
+        .build();
     settings.storage().clients().save(client);
     settings.events().publish(EventType.CLIENT_REGISTERED, clientId, null, null);
     return EndpointResponse.noStoreJson(201, informationJson(client, secret, echoedScope(client, requestedScopes)));
@@ -160,7 +145,7 @@ public final class RegistrationEndpoint {
     }
     return ClientAuthMethod.fromValue(method.getValue())
         .orElseThrow(() -> OAuthException.invalidClientMetadata(
-            "token_endpoint_auth_method must be none, client_secret_basic or client_secret_post"));
+            "token_endpoint_auth_method must be none, client_secret_basic, client_secret_post or private_key_jwt"));
   }
 
   private static void checkGrantAndResponseTypes(ClientMetadata metadata) {
@@ -218,6 +203,15 @@ public final class RegistrationEndpoint {
 
   /** The RFC 7591 §3.2.1 response: what was registered, as it was registered. */
   private static String informationJson(Client client, String secret, String scope) {
+    try {
+      return informationJsonOf(client, secret, scope);
+    } catch (com.nimbusds.oauth2.sdk.ParseException e) {
+      throw new IllegalStateException("stored jwks no longer parses", e);
+    }
+  }
+
+  private static String informationJsonOf(Client client, String secret, String scope)
+      throws com.nimbusds.oauth2.sdk.ParseException {
     ClientMetadata echo = new ClientMetadata();
     echo.setRedirectionURIs(client.redirectUris().stream().map(URI::create).collect(Collectors.toCollection(LinkedHashSet::new)));
     echo.setTokenEndpointAuthMethod(ClientAuthenticationMethod.parse(client.authMethod().value()));
@@ -240,6 +234,12 @@ public final class RegistrationEndpoint {
       echo.setSoftwareVersion(new SoftwareVersion(client.softwareVersion()));
     }
     echo.setCustomField("application_type", client.applicationType());
+    if (client.jwks() != null) {
+      echo.setCustomField("jwks", JSONObjectUtils.parse(client.jwks()));
+    }
+    if (client.jwksUri() != null) {
+      echo.setJWKSetURI(URI.create(client.jwksUri()));
+    }
     ClientInformation information = new ClientInformation(
         new ClientID(client.clientId()),
         Date.from(client.issuedAt()),

@@ -1,6 +1,7 @@
 package dev.mcpauth.internal;
 
 import dev.mcpauth.Endpoints;
+import dev.mcpauth.client.ClientIdentity;
 import dev.mcpauth.client.RegistrationPolicy;
 import dev.mcpauth.store.Storage;
 import dev.mcpauth.token.SigningKeys;
@@ -30,7 +31,9 @@ public record Settings(
     Storage storage,
     Events events,
     SigningKeys keys,
-    int verificationCacheSize) {
+    int verificationCacheSize,
+    ClientIdentity clients,
+    boolean clientCredentialsOffered) {
 
   /** The scope that asks for a refresh token; understood whether configured or not. */
   public static final String OFFLINE_ACCESS = "offline_access";

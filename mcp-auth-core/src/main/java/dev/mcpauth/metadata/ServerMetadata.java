@@ -1,6 +1,7 @@
 package dev.mcpauth.metadata;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.ResponseMode;
 import com.nimbusds.oauth2.sdk.ResponseType;
@@ -9,6 +10,7 @@ import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import dev.mcpauth.client.ClientIdentity;
 import dev.mcpauth.http.EndpointResponse;
 import dev.mcpauth.internal.Settings;
 import java.util.ArrayList;
@@ -41,8 +43,12 @@ public final class ServerMetadata {
 
   public ServerMetadata(Settings settings, Optional<String> resourceName) {
     AuthorizationServerMetadata metadata = authorizationServerMetadata(settings);
-    this.authorizationServer = readable(metadata.toJSONObject().toJSONString());
-    var openid = metadata.toJSONObject();
+    var json = metadata.toJSONObject();
+    if (settings.clients().directory().acceptsMetadataDocuments()) {
+      json.put("client_id_metadata_document_supported", true); // MCP 2025-11-25, Client ID Metadata Documents
+    }
+    this.authorizationServer = readable(json.toJSONString());
+    var openid = new net.minidev.json.JSONObject(json);
     openid.put("subject_types_supported", List.of("public"));
     this.openidConfiguration = readable(openid.toJSONString());
     this.protectedResources = settings.resources().stream()
@@ -76,16 +82,23 @@ public final class ServerMetadata {
     metadata.setScopes(new Scope(scopes.toArray(String[]::new)));
     metadata.setResponseTypes(List.of(ResponseType.CODE));
     metadata.setResponseModes(List.of(ResponseMode.QUERY));
-    metadata.setGrantTypes(List.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN));
+    metadata.setGrantTypes(settings.clientCredentialsOffered()
+        ? List.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN, GrantType.CLIENT_CREDENTIALS)
+        : List.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN));
     metadata.setCodeChallengeMethods(List.of(CodeChallengeMethod.S256));
     List<ClientAuthenticationMethod> clientMethods = List.of(
         ClientAuthenticationMethod.NONE,
         ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
-        ClientAuthenticationMethod.CLIENT_SECRET_POST);
+        ClientAuthenticationMethod.CLIENT_SECRET_POST,
+        ClientAuthenticationMethod.PRIVATE_KEY_JWT);
+    List<JWSAlgorithm> assertionAlgorithms = ClientIdentity.ASSERTION_ALGORITHMS;
     metadata.setTokenEndpointAuthMethods(clientMethods);
+    metadata.setTokenEndpointJWSAlgs(assertionAlgorithms);
     metadata.setRevocationEndpointAuthMethods(clientMethods);
-    metadata.setIntrospectionEndpointAuthMethods(List.of(
-        ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST));
+    metadata.setRevocationEndpointJWSAlgs(assertionAlgorithms);
+    metadata.setIntrospectionEndpointAuthMethods(List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
+        ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.PRIVATE_KEY_JWT));
+    metadata.setIntrospectionEndpointJWSAlgs(assertionAlgorithms);
     metadata.setSupportsAuthorizationResponseIssuerParam(true);
     return metadata;
   }

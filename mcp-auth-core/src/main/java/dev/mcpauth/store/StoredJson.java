@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The JSON form of what a {@link Storage} keeps, for stores that hold values as documents (a JDBC
@@ -43,16 +44,22 @@ public final class StoredJson {
     o.put("software_version", c.softwareVersion());
     putInstant(o, "issued_at", c.issuedAt());
     putInstant(o, "expires_at", c.expiresAt());
+    strings(o, "grant_types", c.grantTypes());
+    o.put("jwks", c.jwks());
+    o.put("jwks_uri", c.jwksUri());
     return o.toString();
   }
 
   public static Client client(String json) {
     JsonNode o = read(json);
+    // Clients stored before grant types were kept may use the two user-facing ones.
+    Set<String> grantTypes = o.has("grant_types") ? new LinkedHashSet<>(strings(o, "grant_types"))
+        : Set.of(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN);
     return new Client(text(o, "client_id"), hash(o, "secret_hash"),
         ClientAuthMethod.fromValue(text(o, "auth_method")).orElseThrow(() -> corrupt("auth_method")),
         List.copyOf(strings(o, "redirect_uris")), text(o, "client_name"), text(o, "client_uri"), text(o, "logo_uri"),
         text(o, "scope"), text(o, "application_type"), text(o, "software_id"), text(o, "software_version"),
-        instant(o, "issued_at"), instant(o, "expires_at"));
+        instant(o, "issued_at"), instant(o, "expires_at"), grantTypes, text(o, "jwks"), text(o, "jwks_uri"));
   }
 
   public static String grant(Grant g) {
@@ -66,6 +73,7 @@ public final class StoredJson {
     o.put("code_challenge", g.codeChallenge());
     putInstant(o, "created_at", g.createdAt());
     putInstant(o, "expires_at", g.expiresAt());
+    o.put("grant_type", g.grantType());
     return o.toString();
   }
 
@@ -73,7 +81,7 @@ public final class StoredJson {
     JsonNode o = read(json);
     return new Grant(text(o, "id"), text(o, "client_id"), text(o, "subject"), new LinkedHashSet<>(strings(o, "scopes")),
         text(o, "resource"), text(o, "redirect_uri"), text(o, "code_challenge"), instant(o, "created_at"),
-        instant(o, "expires_at"));
+        instant(o, "expires_at"), o.has("grant_type") ? text(o, "grant_type") : Grant.AUTHORIZATION_CODE);
   }
 
   public static String token(StoredToken t) {

@@ -132,7 +132,7 @@ final class IssuedTokenVerifier implements TokenVerifier {
       throw OAuthException.invalidToken("The access token does not match its grant");
     }
     return new VerifiedToken(grant.subject(), grant.clientId(), scopes, grant.resource(), claims.getIssuer(),
-        issuedAt, expiresAt, claims.getJWTID(), grant.id(), Map.of());
+        issuedAt, expiresAt, claims.getJWTID(), grant.id(), Map.of(), grant.isClientGrant());
   }
 
   private String audience(List<String> audiences) {

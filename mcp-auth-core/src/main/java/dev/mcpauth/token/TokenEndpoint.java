@@ -3,6 +3,7 @@ package dev.mcpauth.token;
 import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.AuthorizationGrant;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
 import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
@@ -30,6 +31,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -43,13 +45,16 @@ import java.util.Set;
  *       client must match; a code presented twice revokes everything issued from its grant.
  *   <li>{@code refresh_token}: rotated on every use; a rotated-out token presented again revokes
  *       the grant; scope may narrow, never widen; the resource stays the grant's.
+ *   <li>{@code client_credentials} (RFC 6749 §4.4; MCP's OAuth client credentials extension): for a
+ *       confidential client the operator allowed it; the token acts for the client itself, within
+ *       the client's scope, for a resource as user tokens are; no refresh token (§4.4.3).
  * </ul>
  *
  * <p>Public clients get refresh tokens too (they rotate). Every response carries {@code
  * Cache-Control: no-store}. Thread-safe.
  */
 public final class TokenEndpoint {
-  private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token");
+  private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token", "client_credentials");
 
   private final Settings settings;
   private final ClientAuthenticator authenticator;
@@ -71,13 +76,20 @@ public final class TokenEndpoint {
     String grantType = form.params().first("grant_type")
         .orElseThrow(() -> OAuthException.invalidRequest("grant_type is required"));
     if (!GRANT_TYPES.contains(grantType)) {
-      throw new OAuthException(ErrorCode.UNSUPPORTED_GRANT_TYPE, "Only authorization_code and refresh_token are supported");
+      throw new OAuthException(ErrorCode.UNSUPPORTED_GRANT_TYPE,
+          "Only authorization_code, refresh_token and client_credentials are supported");
     }
     TokenRequest tokenRequest = FormRequests.parseWith(TokenRequest::parse, form);
     Client client = authenticator.authenticate(tokenRequest.getClientAuthentication(), tokenRequest.getClientID());
     AuthorizationGrant grant = tokenRequest.getAuthorizationGrant();
+    if (!client.mayUse(grantType)) {
+      throw new OAuthException(ErrorCode.UNAUTHORIZED_CLIENT, "This client may not use the " + grantType + " grant");
+    }
     if (grant instanceof AuthorizationCodeGrant code) {
       return redeemCode(client, code, tokenRequest.getResources());
+    }
+    if (grant instanceof ClientCredentialsGrant) {
+      return clientCredentials(client, tokenRequest.getScope(), tokenRequest.getResources());
     }
     RefreshTokenGrant refresh = (RefreshTokenGrant) grant; // the only other grant type let through
     return refresh(client, refresh, tokenRequest.getScope(), tokenRequest.getResources());
@@ -122,6 +134,26 @@ public final class TokenEndpoint {
     EndpointResponse response = issue(grant, scopes);
     settings.events().publish(EventType.TOKENS_REFRESHED, client.clientId(), grant.id(), grant.subject());
     return response;
+  }
+
+  /**
+   * A token for the client itself: a grant of its own, as long as the access token, so that the
+   * token can be revoked and verified like any other.
+   */
+  private EndpointResponse clientCredentials(Client client, Scope scope, List<URI> resources) {
+    Set<String> scopes = new LinkedHashSet<>(
+        Scopes.requested(scope == null ? null : scope.toString(), settings, client.scope()));
+    scopes.remove(Settings.OFFLINE_ACCESS); // no refresh token for this grant (RFC 6749 §4.4.3)
+    String resource = Resources.resolve(resources, settings);
+    Instant now = settings.clock().instant();
+    Grant grant = new Grant(settings.secrets().newId(), client.clientId(), client.clientId(), scopes, resource, null, null,
+        now, signer.expiry(now), Grant.CLIENT_CREDENTIALS);
+    settings.storage().grants().save(grant);
+    String accessToken = signer.sign(grant, scopes, now);
+    Tokens tokens = new Tokens(new BearerAccessToken(accessToken, settings.lifetimes().accessToken().toSeconds(),
+        scopes.isEmpty() ? null : new Scope(scopes.toArray(String[]::new))), null);
+    settings.events().publish(EventType.TOKENS_ISSUED, client.clientId(), grant.id(), grant.subject());
+    return EndpointResponse.noStoreJson(200, new AccessTokenResponse(tokens).toJSONObject().toJSONString());
   }
 
   /** A replay or a credential of another client or kind revokes the grant: it has leaked. */

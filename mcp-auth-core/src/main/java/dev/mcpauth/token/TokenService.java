@@ -23,7 +23,7 @@ public final class TokenService {
   public TokenService(Settings settings) {
     this.settings = settings;
     this.revocation = new GrantRevocation(settings);
-    ClientAuthenticator authenticator = new ClientAuthenticator(settings.storage().clients(), settings.clock());
+    ClientAuthenticator authenticator = settings.clients().authenticator();
     this.verifiers = settings.resources().stream()
         .collect(Collectors.toUnmodifiableMap(Function.identity(), resource -> new IssuedTokenVerifier(settings, resource)));
     IssuedTokenVerifier anyResource = new IssuedTokenVerifier(settings, null);

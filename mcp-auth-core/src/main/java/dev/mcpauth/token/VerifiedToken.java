@@ -25,15 +25,32 @@ public final class VerifiedToken {
   private final String tokenId;
   private final String grantId;
   private final Map<String, Object> claims;
+  private final boolean clientToken;
 
   /**
-   * For {@link TokenVerifier} implementations, once every check has passed.
+   * For {@link TokenVerifier} implementations, once every check has passed. The token is taken to be
+   * a client's own ({@link #isClientToken()}) by the rule of RFC 9068 §2.2: its subject is the client
+   * ({@code sub} equals {@code client_id}), or its claims say so ({@code gty} {@code
+   * client-credentials}, as Auth0 writes it).
    *
    * @param claims every claim of an external issuer's token (see {@link #claims()}); copied
    */
   public VerifiedToken(
       String subject, String clientId, Set<String> scopes, String audience, String issuer,
       Instant issuedAt, Instant expiresAt, String tokenId, String grantId, Map<String, Object> claims) {
+    this(subject, clientId, scopes, audience, issuer, issuedAt, expiresAt, tokenId, grantId, claims,
+        (subject != null && subject.equals(clientId))
+            || "client-credentials".equals(claims.get("gty")) || "client_credentials".equals(claims.get("gty")));
+  }
+
+  /**
+   * As above, saying whether the token is a client's own: issued by a {@code client_credentials}
+   * grant, with no user involved.
+   */
+  public VerifiedToken(
+      String subject, String clientId, Set<String> scopes, String audience, String issuer,
+      Instant issuedAt, Instant expiresAt, String tokenId, String grantId, Map<String, Object> claims,
+      boolean clientToken) {
     this.subject = subject;
     this.clientId = clientId;
     this.scopes = Set.copyOf(scopes);
@@ -44,9 +61,18 @@ public final class VerifiedToken {
     this.tokenId = tokenId;
     this.grantId = grantId;
     this.claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+    this.clientToken = clientToken;
   }
 
-  /** The user the token acts for ({@code sub}). */
+  /**
+   * Whether the token acts for a client itself, with no user: obtained by {@code client_credentials}
+   * (MCP's OAuth client credentials extension). Its {@link #subject()} is then the client.
+   */
+  public boolean isClientToken() {
+    return clientToken;
+  }
+
+  /** The user the token acts for ({@code sub}), or the client for a {@linkplain #isClientToken client token}. */
   public String subject() {
     return subject;
   }
@@ -114,6 +140,6 @@ public final class VerifiedToken {
   @Override
   public String toString() {
     return "VerifiedToken[sub=" + subject + ", client_id=" + clientId + ", scope=" + scopes
-        + ", aud=" + audience + ", exp=" + expiresAt + "]";
+        + ", aud=" + audience + ", exp=" + expiresAt + (clientToken ? ", client token" : "") + "]";
   }
 }

@@ -93,7 +93,8 @@ class BadInputTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"password", "client_credentials", "urn:ietf:params:oauth:grant-type:device_code", "implicit"})
+  @ValueSource(strings = {"password", "urn:ietf:params:oauth:grant-type:device_code", "implicit",
+      "urn:ietf:params:oauth:grant-type:jwt-bearer"})
   void tokenWhenGrantTypeUnsupportedThenUnsupportedGrantType(String grantType) {
     EndpointResponse response = test.token(client, Map.of("grant_type", grantType, "username", "u", "password", "p",
         "device_code", "d"));

@@ -35,7 +35,10 @@ class MetadataTest {
     assertThat(strings(json, "response_types_supported")).containsExactly("code");
     assertThat(strings(json, "grant_types_supported")).containsExactlyInAnyOrder("authorization_code", "refresh_token");
     assertThat(strings(json, "token_endpoint_auth_methods_supported"))
-        .containsExactlyInAnyOrder("none", "client_secret_basic", "client_secret_post");
+        .containsExactlyInAnyOrder("none", "client_secret_basic", "client_secret_post", "private_key_jwt");
+    assertThat(strings(json, "token_endpoint_auth_signing_alg_values_supported"))
+        .contains("RS256", "PS256", "ES256").doesNotContain("none", "HS256", "HS384", "HS512");
+    assertThat(json.get("client_id_metadata_document_supported").asBoolean()).isTrue();
     assertThat(json.get("authorization_response_iss_parameter_supported").asBoolean()).isTrue();
     assertThat(strings(json, "scopes_supported")).containsExactly("mcp:read", "mcp:write", "offline_access");
   }
@@ -44,7 +47,6 @@ class MetadataTest {
   void authorizationServerMetadataWhenServedThenClaimsNothingUnimplemented() {
     JsonNode json = Json.parse(test.server.metadata().authorizationServer().body());
 
-    assertThat(json.has("client_id_metadata_document_supported")).isFalse();
     assertThat(json.has("request_parameter_supported")).isFalse();
     assertThat(json.has("dpop_signing_alg_values_supported")).isFalse();
     assertThat(json.has("pushed_authorization_request_endpoint")).isFalse();

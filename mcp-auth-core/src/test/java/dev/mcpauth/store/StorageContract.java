@@ -47,9 +47,10 @@ public abstract class StorageContract {
   }
 
   private Client client(Instant expiresAt) {
-    return new Client(id(), TokenHash.of("secret-" + id()), ClientAuthMethod.CLIENT_SECRET_BASIC,
-        List.of("https://app.example.com/cb", "http://127.0.0.1/cb"), "Name", "https://app.example.com", null,
-        "mcp:read", "web", "sw", "1.0", clock.instant(), expiresAt);
+    return Client.builder(id()).secretHash(TokenHash.of("secret-" + id())).authMethod(ClientAuthMethod.CLIENT_SECRET_BASIC)
+        .redirectUris(List.of("https://app.example.com/cb", "http://127.0.0.1/cb")).clientName("Name")
+        .clientUri("https://app.example.com").scope("mcp:read").softwareId("sw").softwareVersion("1.0")
+        .issuedAt(clock.instant()).expiresAt(expiresAt).build();
   }
 
   private Grant grant(Duration lifetime) {

@@ -26,13 +26,25 @@ import java.util.Map;
  * @param retiredSigningKey a previous signing key's JWK that still verifies, or {@code null}
  * @param retiredAt when the retired key stopped signing ({@code --retired-at}), or {@code null} without one
  * @param revocationCheckInterval seconds a cached verification is trusted, or {@code null} for the default
+ * @param clients how clients identify themselves: metadata documents and pre-registered clients
  * @param newSigningKey whether to print a new signing key (a private JWK) and exit
  * @param help whether to print the usage and exit
  */
 record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<String> allowedOrigins,
     String authorizationServer, String introspectionClientId, String introspectionClientSecret, String claimsMapping,
     List<String> acceptedAudiences, String store, String signingKey, String retiredSigningKey, Instant retiredAt,
-    Integer revocationCheckInterval, Identity identity, boolean newSigningKey, boolean help) {
+    Integer revocationCheckInterval, Identity identity, Clients clients, boolean newSigningKey, boolean help) {
+  /**
+   * Client identity options of the embedded authorization server.
+   *
+   * @param metadataDocuments {@code --cimd on|off}: whether Client ID Metadata Documents are fetched
+   * @param metadataDocumentHosts {@code --cimd-allow-host}: the only hosts admitted; empty for every host
+   * @param insecureLoopback {@code --insecure-cimd-loopback}: whether documents on loopback hosts may be fetched
+   * @param clientsJson the contents of {@code --clients FILE}, or {@code null}
+   */
+  record Clients(boolean metadataDocuments, List<String> metadataDocumentHosts, boolean insecureLoopback,
+      String clientsJson) {}
+
   /**
    * The upstream identity provider of a federated login, by the seed proxy's variable names.
    *
@@ -80,6 +92,17 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
                                 the previous signing key, and when it stopped signing (ISO-8601,
                                 e.g. 2026-01-01T12:00:00Z; keep it across restarts): it verifies
                                 the tokens it signed by then until they expire (key rotation)
+        --cimd on|off           accept clients identified by a Client ID Metadata Document (an https
+                                client_id URL whose document this server fetches), as Claude,
+                                ChatGPT and VS Code do (default on)
+        --cimd-allow-host HOST  accept metadata documents only from this host, e.g. claude.ai;
+                                repeatable (default: every https host)
+        --insecure-cimd-loopback
+                                also fetch metadata documents from loopback hosts (localhost), for
+                                local testing only; never in production
+        --clients FILE          pre-registered clients: a JSON array of RFC 7591 client metadata
+                                with client_id and client_secret or jwks/jwks_uri; grant_types may
+                                include client_credentials (machine clients), scope limits each
         --revocation-check-interval SECONDS
                                 how long a cached token verification is trusted before the grant is
                                 read again: the bound on seeing another replica's revocation
@@ -135,6 +158,10 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
     Instant retiredAt = null;
     Integer revocationCheckInterval = null;
     boolean newSigningKey = false;
+    boolean cimd = true;
+    List<String> cimdHosts = new ArrayList<>();
+    boolean insecureCimdLoopback = false;
+    String clientsJson = null;
     Map<String, String> identity = new LinkedHashMap<>();
     for (String variable : List.of("IDENTITY_SERVER_URL", "IDENTITY_SERVER_METADATA_FILE", "IDENTITY_CLIENT_ID",
         "IDENTITY_CLIENT_SECRET", "IDENTITY_SCOPE")) {
@@ -178,6 +205,14 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
         case "--signing-key" -> signingKey = readFile(value(args, ++i, arg), arg);
         case "--retired-signing-key" -> retiredSigningKey = readFile(value(args, ++i, arg), arg);
         case "--retired-at" -> retiredAt = time(value(args, ++i, arg), arg);
+        case "--cimd" -> cimd = switch (value(args, ++i, arg)) {
+          case "on" -> true;
+          case "off" -> false;
+          default -> throw new IllegalArgumentException("--cimd takes on or off");
+        };
+        case "--cimd-allow-host" -> cimdHosts.add(host(value(args, ++i, arg), arg));
+        case "--insecure-cimd-loopback" -> insecureCimdLoopback = true;
+        case "--clients" -> clientsJson = readFile(value(args, ++i, arg), arg);
         case "--revocation-check-interval" -> revocationCheckInterval = seconds(value(args, ++i, arg), arg);
         default -> throw new IllegalArgumentException("unknown option " + arg);
       }
@@ -208,6 +243,10 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
         throw new IllegalArgumentException("--store, --signing-key, --retired-signing-key, --retired-at and"
             + " --revocation-check-interval are for the embedded authorization server, not for --authorization-server");
       }
+      if (!cimd || !cimdHosts.isEmpty() || insecureCimdLoopback || clientsJson != null) {
+        throw new IllegalArgumentException("--cimd, --cimd-allow-host, --insecure-cimd-loopback and --clients are for the"
+            + " embedded authorization server, not for --authorization-server");
+      }
       if ((introspectionClientId == null) != (introspectionClientSecret == null)) {
         throw new IllegalArgumentException("introspection needs both --introspection-client-id and"
             + " --introspection-client-secret (or " + INTROSPECTION_SECRET_VARIABLE + ")");
@@ -233,7 +272,8 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
     }
     return new ExampleOptions(port, baseUrl, Map.copyOf(users), List.copyOf(origins), authorizationServer,
         introspectionClientId, introspectionClientSecret, claimsMapping, List.copyOf(audiences), store, signingKey,
-        retiredSigningKey, retiredAt, revocationCheckInterval, upstream, newSigningKey, help);
+        retiredSigningKey, retiredAt, revocationCheckInterval, upstream,
+        new Clients(cimd, List.copyOf(cimdHosts), insecureCimdLoopback, clientsJson), newSigningKey, help);
   }
 
   private static String readFile(String path, String option) {
@@ -251,6 +291,14 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(option + " takes an ISO-8601 time with its offset, e.g. 2026-01-01T12:00:00Z");
     }
+  }
+
+  /** A bare host name, as metadata document URLs name it: no scheme, port or path. */
+  private static String host(String value, String option) {
+    if (!value.matches("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]")) {
+      throw new IllegalArgumentException(option + " takes a host name such as claude.ai (no scheme, port or path)");
+    }
+    return value;
   }
 
   private static int seconds(String value, String option) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.mcpauth.AuthorizationServer;
+import dev.mcpauth.client.PreRegisteredClients;
+import dev.mcpauth.fetch.DocumentFetcher;
 import dev.mcpauth.examples.proxy.ProxyServer;
 import dev.mcpauth.resource.ClaimsMapping;
 import dev.mcpauth.resource.ResourceServer;
@@ -132,6 +134,7 @@ public final class ExampleServer implements AutoCloseable {
           .defaultScopes(ExampleTools.READ)
           .storage(store.storage());
       keys(options, store, builder);
+      clients(options.clients(), builder);
       if (options.identity() != null) {
         upstream(options.identity(), baseUrl, builder);
       }
@@ -196,6 +199,24 @@ public final class ExampleServer implements AutoCloseable {
           + " restart, or on another replica, users sign in again.");
     }
     builder.upstream(provider.build(), UpstreamTokenSealer.of(key));
+  }
+
+  /** Client ID Metadata Documents and pre-registered clients (--cimd, --cimd-allow-host, --clients). */
+  static void clients(ExampleOptions.Clients clients, AuthorizationServer.Builder builder) {
+    builder.clientIdMetadataDocuments(clients.metadataDocuments());
+    builder.clientIdMetadataDocumentHosts(clients.metadataDocumentHosts().toArray(String[]::new));
+    if (clients.insecureLoopback()) {
+      LOG.warn("--insecure-cimd-loopback: client metadata documents on loopback hosts are fetched. For local testing"
+          + " only: any local program could then pose as a client.");
+      builder.documentFetcher(DocumentFetcher.builder().insecureAllowLoopback().build());
+    }
+    if (clients.clientsJson() != null) {
+      try {
+        PreRegisteredClients.parse(clients.clientsJson()).forEach(builder::client);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--clients: " + e.getMessage());
+      }
+    }
   }
 
   private static void keys(ExampleOptions options, ExampleStore store, AuthorizationServer.Builder builder) {

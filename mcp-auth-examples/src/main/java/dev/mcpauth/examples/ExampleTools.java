@@ -3,6 +3,7 @@ package dev.mcpauth.examples;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpauth.servlet.McpAuthContextExtractor;
+import dev.mcpauth.token.VerifiedToken;
 import dev.mcpauth.upstream.UpstreamProvider;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
@@ -66,7 +67,8 @@ final class ExampleTools {
   private SyncToolSpecification whoami() {
     McpSchema.Tool tool = McpSchema.Tool.builder()
         .name("whoami")
-        .description("Returns the authenticated user, the OAuth client and the granted scopes.")
+        .description("Returns the authenticated user (or, for a client's own token, the client), the OAuth client"
+            + " and the granted scopes.")
         .inputSchema(new McpSchema.JsonSchema("object", Map.of(), null, null, null, null))
         .build();
     return SyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> {
@@ -74,7 +76,8 @@ final class ExampleTools {
       Map<String, Object> caller = Map.of(
           "subject", McpAuthContextExtractor.subject(context).orElse(""),
           "client_id", McpAuthContextExtractor.clientId(context).orElse(""),
-          "scopes", new TreeSet<>(McpAuthContextExtractor.scopes(context)));
+          "scopes", new TreeSet<>(McpAuthContextExtractor.scopes(context)),
+          "client_token", McpAuthContextExtractor.token(context).map(VerifiedToken::isClientToken).orElse(false));
       return text(toJson(caller));
     }).build();
   }

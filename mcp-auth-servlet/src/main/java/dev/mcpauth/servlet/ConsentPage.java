@@ -124,7 +124,22 @@ public final class ConsentPage implements InteractionHandler {
     String browserKey = binding.browserKey(context.request(), context.response());
     String name = Pages.escape(request.clientName());
     StringBuilder html = new StringBuilder();
+    if (isHttps(request.logoUri())) {
+      html.append("<img class=\"logo\" src=\"").append(Pages.escape(request.logoUri()))
+          .append("\" alt=\"\" width=\"48\" height=\"48\" referrerpolicy=\"no-referrer\">");
+    }
     html.append("<h1>Authorize ").append(name).append("</h1>");
+    if (request.metadataDocumentHost() != null) {
+      // The name, link and logo are what the document says; only the host serving it is verified.
+      html.append("<p class=\"small\">Name").append(request.clientUri() != null ? ", home page" : "")
+          .append(request.logoUri() != null ? " and logo" : "").append(" as claimed by its metadata, published at ")
+          .append("<span class=\"host\">").append(Pages.escape(request.metadataDocumentHost())).append("</span>.</p>");
+    }
+    if (isHttps(request.clientUri())) {
+      html.append("<p class=\"small\">Home page: <a href=\"").append(Pages.escape(request.clientUri()))
+          .append("\" rel=\"noopener noreferrer\" target=\"_blank\">").append(Pages.escape(request.clientUri()))
+          .append("</a></p>");
+    }
     html.append("<p><strong>").append(name).append("</strong> wants to use <code>")
         .append(Pages.escape(request.resource())).append("</code> on your behalf.</p>");
     String target = Pages.escape(request.redirectTarget());
@@ -166,6 +181,10 @@ public final class ConsentPage implements InteractionHandler {
         .append("</div></form>");
     html.append("<p class=\"small\">Client ID <code>").append(Pages.escape(request.clientId())).append("</code></p>");
     Pages.write(context.response(), 200, "Authorize " + request.clientName(), html.toString());
+  }
+
+  private static boolean isHttps(String uri) {
+    return uri != null && uri.regionMatches(true, 0, "https://", 0, 8);
   }
 
   private static void hidden(StringBuilder html, String name, String value) {

@@ -66,7 +66,7 @@ final class Pages {
     response.setHeader("Referrer-Policy", "no-referrer");
     // No form-action: browsers apply it to the redirect after the POST, which goes to the client.
     response.setHeader("Content-Security-Policy",
-        "default-src 'none'; style-src 'nonce-" + nonce + "'; frame-ancestors 'none'; base-uri 'none'");
+        "default-src 'none'; style-src 'nonce-" + nonce + "'; img-src https:; frame-ancestors 'none'; base-uri 'none'");
     String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
         + "<title>" + escape(title) + "</title><style nonce=\"" + nonce + "\">" + STYLE + "</style></head>"
