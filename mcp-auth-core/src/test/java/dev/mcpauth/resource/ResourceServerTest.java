@@ -67,6 +67,21 @@ public class ResourceServerTest {
     assertThat(token.claims()).containsEntry("tenant", "acme");
   }
 
+  @Test
+  void verifyWhenClientCredentialsTokenOfAnExternalIssuerThenAcceptedAsTheClientsOwn() throws Exception {
+    TokenVerifier verifier = verifier(issuer("").publish(rsa.toPublicJWK()));
+
+    VerifiedToken rfc9068 = verifier.verify(issuer.sign(rsa, JWSAlgorithm.RS256, Map.of("sub", "build-bot", "client_id", "build-bot")));
+    VerifiedToken auth0 = verifier.verify(issuer.sign(rsa, JWSAlgorithm.RS256,
+        Map.of("sub", "build-bot@clients", "azp", "build-bot", "gty", "client-credentials")));
+    VerifiedToken user = verifier.verify(issuer.sign(rsa, JWSAlgorithm.RS256, Map.of("azp", "claude")));
+
+    assertThat(rfc9068.isClientToken()).isTrue();
+    assertThat(rfc9068.subject()).isEqualTo("build-bot");
+    assertThat(auth0.isClientToken()).isTrue();
+    assertThat(user.isClientToken()).isFalse();
+  }
+
   static Stream<Arguments> algorithms() {
     return Stream.of(
         Arguments.of(JWSAlgorithm.RS256, rsa("k")), Arguments.of(JWSAlgorithm.PS256, rsa("k")),
