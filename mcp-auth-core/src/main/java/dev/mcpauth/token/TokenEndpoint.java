@@ -106,7 +106,7 @@ public final class TokenEndpoint {
     checkRedirectUri(grant, client, codeGrant.getRedirectionURI());
     checkPkce(grant, codeGrant.getCodeVerifier());
     checkResource(grant, resources);
-    EndpointResponse response = issue(grant, grant.scopes());
+    EndpointResponse response = issue(grant, grant.scopes(), client);
     settings.events().publish(EventType.TOKENS_ISSUED, client.clientId(), grant.id(), grant.subject());
     return response;
   }
@@ -131,7 +131,7 @@ public final class TokenEndpoint {
       scopes = narrowedScopes(grant, scope);
       checkResource(grant, resources);
     }
-    EndpointResponse response = issue(grant, scopes);
+    EndpointResponse response = issue(grant, scopes, client);
     settings.events().publish(EventType.TOKENS_REFRESHED, client.clientId(), grant.id(), grant.subject());
     return response;
   }
@@ -149,11 +149,9 @@ public final class TokenEndpoint {
     Grant grant = new Grant(settings.secrets().newId(), client.clientId(), client.clientId(), scopes, resource, null, null,
         now, signer.expiry(now), Grant.CLIENT_CREDENTIALS);
     settings.storage().grants().save(grant);
-    String accessToken = signer.sign(grant, scopes, now);
-    Tokens tokens = new Tokens(new BearerAccessToken(accessToken, settings.lifetimes().accessToken().toSeconds(),
-        scopes.isEmpty() ? null : new Scope(scopes.toArray(String[]::new))), null);
+    EndpointResponse response = tokenResponse(signer.sign(grant, scopes, now), scopes, null);
     settings.events().publish(EventType.TOKENS_ISSUED, client.clientId(), grant.id(), grant.subject());
-    return EndpointResponse.noStoreJson(200, new AccessTokenResponse(tokens).toJSONObject().toJSONString());
+    return response;
   }
 
   /** A replay or a credential of another client or kind revokes the grant: it has leaked. */
@@ -217,9 +215,13 @@ public final class TokenEndpoint {
     return scopes;
   }
 
-  private EndpointResponse issue(Grant grant, Set<String> scopes) {
+  /** An access token, and a refresh token unless the client may not use one (its {@code grant_types}). */
+  private EndpointResponse issue(Grant grant, Set<String> scopes, Client client) {
     Instant now = settings.clock().instant();
     String accessToken = signer.sign(grant, scopes, now);
+    if (!client.mayUse(Client.REFRESH_TOKEN)) {
+      return tokenResponse(accessToken, scopes, null);
+    }
     String refreshToken = settings.secrets().newSecret();
     Instant refreshExpiry = now.plus(settings.lifetimes().refreshToken());
     if (refreshExpiry.isAfter(grant.expiresAt())) {
@@ -227,10 +229,15 @@ public final class TokenEndpoint {
     }
     settings.storage().tokens().save(new StoredToken(
         TokenHash.of(refreshToken), TokenKind.REFRESH_TOKEN, grant.id(), grant.clientId(), now, refreshExpiry));
+    return tokenResponse(accessToken, scopes, new RefreshToken(refreshToken));
+  }
+
+  /** The RFC 6749 §5.1 answer; {@code refreshToken} may be {@code null}. */
+  private EndpointResponse tokenResponse(String accessToken, Set<String> scopes, RefreshToken refreshToken) {
     Tokens tokens = new Tokens(
         new BearerAccessToken(accessToken, settings.lifetimes().accessToken().toSeconds(),
             scopes.isEmpty() ? null : new Scope(scopes.toArray(String[]::new))),
-        new RefreshToken(refreshToken));
+        refreshToken);
     return EndpointResponse.noStoreJson(200, new AccessTokenResponse(tokens).toJSONObject().toJSONString());
   }
 

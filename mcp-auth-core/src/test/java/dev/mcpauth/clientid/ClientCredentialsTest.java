@@ -37,7 +37,9 @@ class ClientCredentialsTest {
       .client(Client.builder("signing-bot").authMethod(ClientAuthMethod.PRIVATE_KEY_JWT)
           .jwks(Assertions.jwks(key)).grantTypes(Set.of(Client.CLIENT_CREDENTIALS)).build())
       .client(Client.builder("web-app").secret(SECRET).authMethod(ClientAuthMethod.CLIENT_SECRET_POST)
-          .redirectUris(List.of("https://app.example.com/cb")).build()));
+          .redirectUris(List.of("https://app.example.com/cb")).build())
+      .client(Client.builder("no-refresh").redirectUris(List.of("https://app.example.com/cb"))
+          .grantTypes(Set.of(Client.AUTHORIZATION_CODE)).build()));
   private final TestClient buildBot = new TestClient("build-bot", SECRET, "client_secret_basic", List.of());
 
   @Test
@@ -62,6 +64,16 @@ class ClientCredentialsTest {
 
     assertThat(token.isClientToken()).isFalse();
     assertThat(token.subject()).isEqualTo(TestServer.USER);
+  }
+
+  @Test
+  void authorizationCodeWhenClientMayNotRefreshThenNoRefreshToken() {
+    TestClient noRefresh = TestClient.publicClient("no-refresh", "https://app.example.com/cb");
+
+    TestServer.TokenPair tokens = test.tokens(noRefresh);
+
+    assertThat(tokens.accessToken()).isNotBlank();
+    assertThat(tokens.json().has("refresh_token")).isFalse();
   }
 
   @Test
