@@ -53,10 +53,10 @@ public final class ClientIdentity {
       RegistrationPolicy policy, Set<String> assertionAudiences, Clock clock, Duration clockSkew) {
     MetadataDocumentClients metadataClients = documents.enabled()
         ? new MetadataDocumentClients(documents.allowedHosts(), documents.pinned(),
-            new DocumentCache<>(fetcher, clock, CACHED_DOCUMENTS), policy, clock)
+            new DocumentCache<>(fetcher, CACHED_DOCUMENTS, clock), policy, clock)
         : null;
     ClientDirectory directory = new ClientDirectory(preRegistered, metadataClients, store, clock);
-    ClientKeys keys = new ClientKeys(new DocumentCache<>(fetcher, clock, CACHED_DOCUMENTS));
+    ClientKeys keys = new ClientKeys(new DocumentCache<>(fetcher, CACHED_DOCUMENTS, clock));
     ClientAssertions assertions = new ClientAssertions(assertionAudiences, keys, usedAssertions, clock, clockSkew);
     return new ClientIdentity(directory, new ClientAuthenticator(directory, assertions));
   }
