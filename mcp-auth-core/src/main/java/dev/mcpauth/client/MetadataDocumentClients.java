@@ -41,7 +41,9 @@ import java.util.Set;
  *       errors and invalid documents are never kept, so a fixed document takes effect at once.
  * </ul>
  *
- * Every failure is {@code invalid_client} saying what went wrong, in words safe to show. Thread-safe.
+ * Every failure is {@code invalid_client} saying what went wrong, in words safe to show, except a
+ * fetch that may succeed when retried (no connection, a timeout, a 5xx or 429 answer): that is {@code
+ * temporarily_unavailable}. Thread-safe.
  */
 public final class MetadataDocumentClients {
   private static final Set<String> USABLE_METHODS = Set.of("none", "private_key_jwt");
@@ -102,9 +104,21 @@ public final class MetadataDocumentClients {
     try {
       return documents.get(url, document -> fromDocument(clientId, document));
     } catch (FetchException e) {
-      throw new OAuthException(ErrorCode.INVALID_CLIENT,
-          "The client's metadata document could not be fetched: " + e.safeMessage(), e.reason().name());
+      String description = "The client's metadata document could not be fetched: " + e.safeMessage();
+      String detail = e.reason() + (e.internalDetail() == null ? "" : ": " + e.internalDetail());
+      // A client told invalid_client at the token endpoint drops its tokens; one told
+      // temporarily_unavailable retries, which is right when the client's site is briefly down.
+      throw isTransient(e) ? OAuthException.temporarilyUnavailable(description, detail)
+          : new OAuthException(ErrorCode.INVALID_CLIENT, description, detail);
     }
+  }
+
+  private static boolean isTransient(FetchException e) {
+    return switch (e.reason()) {
+      case CONNECT_FAILED, TIMEOUT, PROXY_REFUSED -> true;
+      case HTTP_STATUS -> e.status().orElse(0) >= 500 || e.status().orElse(0) == 429;
+      default -> false;
+    };
   }
 
   /** The URL rules of the draft (§3): https, a path, no fragment, no credentials, no dot segments. */
