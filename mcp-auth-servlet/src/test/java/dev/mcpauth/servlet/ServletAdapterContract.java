@@ -53,6 +53,12 @@ abstract class ServletAdapterContract {
     return "";
   }
 
+  static final String METADATA_CLIENT = "https://apps.example.com/mcp/client.json";
+  static final String METADATA_DOCUMENT = """
+      {"client_id":"https://apps.example.com/mcp/client.json","client_name":"<b>Totally Claude</b>",
+       "client_uri":"https://apps.example.com/","logo_uri":"https://apps.example.com/logo.png",
+       "redirect_uris":["%s"],"token_endpoint_auth_method":"none"}""".formatted(CALLBACK);
+
   @BeforeEach
   void start() throws Exception {
     int port;
@@ -65,6 +71,7 @@ abstract class ServletAdapterContract {
         .resource(base + "/mcp")
         .scopes("mcp:read", "mcp:write")
         .defaultScopes("mcp:read")
+        .pinnedClientMetadataDocument(METADATA_CLIENT, METADATA_DOCUMENT)
         .build();
     McpAuthServlets auth = McpAuthServlets.builder(server)
         .pages(ConsentPage.withLogin(UserAuthenticator.ofUsers(Map.of("alice", "wonderland"))))
@@ -393,6 +400,21 @@ abstract class ServletAdapterContract {
     assertThat(page.statusCode()).isEqualTo(400);
     assertThat(page.headers().firstValue("Location")).isEmpty();
     assertThat(page.body()).contains("Unknown or expired client");
+  }
+
+  @Test
+  void consentWhenMetadataDocumentClientThenItsClaimsAreShownEscapedNextToTheVerifiedHost() throws Exception {
+    HttpResponse<String> page = get(authorizeUrl(METADATA_CLIENT, pkce().challenge(), "mcp:read"), Map.of());
+
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    assertThat(page.body())
+        .contains("published at <span class=\"host\">apps.example.com</span>")
+        .contains("&lt;b&gt;Totally Claude&lt;/b&gt;").doesNotContain("<b>Totally Claude</b>")
+        .contains("<img class=\"logo\" src=\"https://apps.example.com/logo.png\"")
+        .contains("referrerpolicy=\"no-referrer\"")
+        .contains("href=\"https://apps.example.com/\"");
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("img-src https:")
+        .contains("default-src 'none'");
   }
 
   @Test
