@@ -85,7 +85,8 @@ public final class DocumentFetcher {
   private final Duration totalTimeout;
   private final int maxBytes;
   private final HttpHost proxy;
-  private final SSLContext sslContext;
+  /** Made at the first fetch: loading the JVM's trust store costs start-up time a server may never need. */
+  private volatile SSLContext sslContext;
   private final Freshness freshness;
   private final Clock clock;
 
@@ -103,6 +104,19 @@ public final class DocumentFetcher {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  private SSLContext sslContext() {
+    SSLContext context = sslContext;
+    if (context == null) {
+      synchronized (this) {
+        if (sslContext == null) {
+          sslContext = Builder.defaultTrust();
+        }
+        context = sslContext;
+      }
+    }
+    return context;
   }
 
   /**
@@ -179,7 +193,7 @@ public final class DocumentFetcher {
   private CloseableHttpClient client(FetchTarget target, List<InetAddress> addresses, Duration remaining,
       AtomicBoolean reachedServer) {
     TlsSocketStrategy tls = ClientTlsStrategyBuilder.create()
-        .setSslContext(sslContext)
+        .setSslContext(sslContext())
         .setTlsVersions(TLS.V_1_3, TLS.V_1_2)
         // JSSE's HTTPS endpoint identification (RFC 9110 §4.3.4) against the name HttpClient passes:
         // the route's target name, which is the URL's host, also when connecting to a literal.
@@ -399,7 +413,7 @@ public final class DocumentFetcher {
       if (connectTimeout.compareTo(totalTimeout) > 0) {
         throw new IllegalStateException("connectTimeout must not exceed totalTimeout");
       }
-      return new DocumentFetcher(this, sslContext != null ? sslContext : defaultTrust());
+      return new DocumentFetcher(this, sslContext);
     }
 
     private static Duration positive(Duration duration, String name) {

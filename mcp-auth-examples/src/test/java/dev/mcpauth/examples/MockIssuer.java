@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
  */
 final class MockIssuer implements AutoCloseable {
   static final String ISSUER_ID = "issuer1";
+  /** A client whose client-credentials tokens act for itself, not for a user. */
+  static final String MACHINE_CLIENT = "build-bot";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -120,6 +122,8 @@ final class MockIssuer implements AutoCloseable {
     callback.put("tokenExpiry", 300);
     ArrayNode mappings = callback.putArray("requestMappings");
     mapping(mappings, "client_id", "other-audience", "https://other.example/mcp");
+    // A machine client's own token (client credentials): its subject is the client (RFC 9068 §2.2).
+    mapping(mappings, "client_id", MACHINE_CLIENT, audience).put("sub", "${clientId}");
     mapping(mappings, "grant_type", "client_credentials", audience);
     // Authorization code and refresh: subject and scope come from what the user entered at login.
     mapping(mappings, "grant_type", "*", audience).remove(List.of("sub", "scope"));

@@ -93,6 +93,20 @@ class ResourceServerModeTest {
     assertThat(caller.get("subject").asText()).isEqualTo("alice");
     assertThat(caller.get("client_id").asText()).isEqualTo("claude");
     assertThat(caller.get("scopes")).extracting(JsonNode::asText).containsExactly("mcp:read");
+    assertThat(caller.get("client_token").asBoolean()).isFalse();
+  }
+
+  @Test
+  @Order(2)
+  void machineClientsOwnTokenWhenCallingToolThenToolSeesAClientToken() throws Exception {
+    McpHttp.Answer answer = McpHttp.callTool(jwt.mcpEndpoint(), issuer.token(MockIssuer.MACHINE_CLIENT, "mcp:read"),
+        "whoami", "{}");
+
+    assertThat(answer.status()).isEqualTo(200);
+    JsonNode caller = JSON.readTree(McpHttp.text(answer));
+    assertThat(caller.get("subject").asText()).isEqualTo(MockIssuer.MACHINE_CLIENT);
+    assertThat(caller.get("client_id").asText()).isEqualTo(MockIssuer.MACHINE_CLIENT);
+    assertThat(caller.get("client_token").asBoolean()).isTrue();
   }
 
   @Test
