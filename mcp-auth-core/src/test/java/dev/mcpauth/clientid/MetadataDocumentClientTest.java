@@ -95,18 +95,8 @@ class MetadataDocumentClientTest {
   @Test
   void chatGptWhenItAuthenticatesWithASignedAssertionThenTokens() {
     TestServer test = server();
-    TestClient chatGpt = TestClient.publicClient(CHATGPT, "https://chatgpt.com/connector_platform_oauth_redirect");
-    Pkce pkce = Pkce.generate();
-    Map<String, String> form = new LinkedHashMap<>();
-    form.put("grant_type", "authorization_code");
-    form.put("code", test.code(chatGpt, pkce));
-    form.put("redirect_uri", chatGpt.redirectUri());
-    form.put("code_verifier", pkce.verifier());
-    form.put("client_assertion_type", Assertions.TYPE);
-    form.put("client_assertion", Assertions.sign(chatGptKey, CHATGPT, TestServer.ISSUER + "/token",
-        test.clock.instant().plus(Duration.ofMinutes(5)), UUID.randomUUID().toString()));
 
-    EndpointResponse response = test.server.tokenEndpoint().handle(EndpointRequest.form(TestServer.encode(form)));
+    EndpointResponse response = chatGptExchange(test, chatGptKey, TestServer.ISSUER + "/token");
 
     assertThat(response.status()).as(response.body()).isEqualTo(200);
   }
@@ -114,6 +104,12 @@ class MetadataDocumentClientTest {
   @Test
   void chatGptWhenItSendsABadAssertionThenInvalidClientNotAFallBackToNone() {
     TestServer test = server();
+
+    assertError(chatGptExchange(test, Assertions.rsaKey(), TestServer.ISSUER), 401, "invalid_client");
+  }
+
+  /** ChatGPT's code exchange, authenticated by an assertion signed with {@code key} for {@code audience}. */
+  private static EndpointResponse chatGptExchange(TestServer test, RSAKey key, String audience) {
     TestClient chatGpt = TestClient.publicClient(CHATGPT, "https://chatgpt.com/connector_platform_oauth_redirect");
     Pkce pkce = Pkce.generate();
     Map<String, String> form = new LinkedHashMap<>();
@@ -122,10 +118,9 @@ class MetadataDocumentClientTest {
     form.put("redirect_uri", chatGpt.redirectUri());
     form.put("code_verifier", pkce.verifier());
     form.put("client_assertion_type", Assertions.TYPE);
-    form.put("client_assertion", Assertions.sign(Assertions.rsaKey(), CHATGPT, TestServer.ISSUER,
+    form.put("client_assertion", Assertions.sign(key, CHATGPT, audience,
         test.clock.instant().plus(Duration.ofMinutes(5)), UUID.randomUUID().toString()));
-
-    assertError(test.server.tokenEndpoint().handle(EndpointRequest.form(TestServer.encode(form))), 401, "invalid_client");
+    return test.server.tokenEndpoint().handle(EndpointRequest.form(TestServer.encode(form)));
   }
 
   @Test
