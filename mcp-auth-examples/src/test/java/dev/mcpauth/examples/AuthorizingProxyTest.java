@@ -368,6 +368,17 @@ class AuthorizingProxyTest {
   }
 
   @Test
+  void metadataWhenReadThenTheProxyAcceptsClientIdMetadataDocumentsAndPrivateKeyJwt() throws Exception {
+    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/.well-known/oauth-authorization-server")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+
+    JsonNode metadata = JSON.readTree(response.body());
+    assertThat(metadata.get("client_id_metadata_document_supported").asBoolean()).isTrue();
+    assertThat(metadata.get("token_endpoint_auth_methods_supported").toString()).contains("private_key_jwt");
+  }
+
+  @Test
   void clientQueryThatIsNoUriQueryThen400NotA500() throws Exception {
     // Browsers send '|' unencoded; the HTTP client to the MCP server cannot take it.
     String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
