@@ -3,6 +3,7 @@ package dev.mcpauth.examples;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,14 +16,22 @@ import java.util.concurrent.TimeUnit;
 final class ExampleProcess implements AutoCloseable {
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
+  private volatile URI mcpEndpoint;
 
   private ExampleProcess(Process process) {
     this.process = process;
   }
 
   static ExampleProcess start(String... args) throws Exception {
+    return start(List.of(), args);
+  }
+
+  /** @param jvmOptions options for its JVM, e.g. {@code -Djavax.net.ssl.trustStore=…} */
+  static ExampleProcess start(List<String> jvmOptions, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), ExampleServer.class.getName()));
+        "-Xmx256m"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), ExampleServer.class.getName()));
     command.addAll(List.of(args));
     ExampleProcess started = new ExampleProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     CompletableFuture<Boolean> ready = new CompletableFuture<>();
@@ -41,6 +50,7 @@ final class ExampleProcess implements AutoCloseable {
       while ((line = lines.readLine()) != null) {
         output.add(line);
         if (line.startsWith("MCP endpoint: ")) {
+          mcpEndpoint = URI.create(line.substring("MCP endpoint: ".length()).strip());
           ready.complete(true);
         }
       }
@@ -48,6 +58,11 @@ final class ExampleProcess implements AutoCloseable {
       // the process ended
     }
     ready.complete(false);
+  }
+
+  /** The endpoint it printed when ready: with {@code --port 0}, the port it picked. */
+  URI mcpEndpoint() {
+    return mcpEndpoint;
   }
 
   String output() {
