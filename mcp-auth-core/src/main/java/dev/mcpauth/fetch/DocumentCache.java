@@ -24,8 +24,13 @@ import java.util.function.Function;
 public final class DocumentCache<T> {
   private final DocumentFetcher fetcher;
   private final Clock clock;
-  private final BoundedCache<URI, Entry<T>> entries;
-  private final SingleFlight<URI, FetchedDocument> fetches = new SingleFlight<>();
+  /**
+   * Keyed by the URL exactly as given, never by {@link URI#equals}, which ignores the case of scheme,
+   * host and escapes: a client id must match its document character for character, so {@code
+   * https://CLAUDE.ai/x} must not be served the document fetched for {@code https://claude.ai/x}.
+   */
+  private final BoundedCache<String, Entry<T>> entries;
+  private final SingleFlight<String, FetchedDocument> fetches = new SingleFlight<>();
 
   private record Entry<T>(T value, Instant freshUntil) {}
 
@@ -61,13 +66,14 @@ public final class DocumentCache<T> {
   public T get(URI url, Function<FetchedDocument, T> validate) throws FetchException {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(validate, "validate");
-    Entry<T> cached = entries.get(url);
+    String key = url.toString();
+    Entry<T> cached = entries.get(key);
     if (cached != null && clock.instant().isBefore(cached.freshUntil())) {
       return cached.value();
     }
     FetchedDocument document;
     try {
-      document = fetches.run(url, () -> {
+      document = fetches.run(key, () -> {
         try {
           return fetcher.fetch(url);
         } catch (FetchException e) {
@@ -78,12 +84,12 @@ public final class DocumentCache<T> {
       throw e.failure;
     }
     T value = Objects.requireNonNull(validate.apply(document), "validate returned null");
-    entries.put(url, new Entry<>(value, clock.instant().plus(document.freshFor())));
+    entries.put(key, new Entry<>(value, clock.instant().plus(document.freshFor())));
     return value;
   }
 
   /** Forgets {@code url}'s value: the next {@link #get} fetches it again. */
   public void invalidate(URI url) {
-    entries.remove(url);
+    entries.remove(url.toString());
   }
 }

@@ -110,6 +110,23 @@ class ClientMetadataFetchTest {
   }
 
   @Test
+  void clientIdWhenSpelledOtherwiseThanTheCachedDocumentsThenStillRefused() throws Exception {
+    start(documentFor(REDIRECT));
+    String exact = clientId;
+    documents.respond(DocumentServer.json(document(REDIRECT), "Cache-Control", "max-age=600")); // names the exact id
+    assertThat(authorize(REDIRECT)).isInstanceOf(AuthorizationStep.Interaction.class);
+
+    for (String variant : new String[] {exact.replace(HOST, "CIMD.TEST"), exact.replace("https://", "HTTPS://"),
+        exact.replace("/client.json", "/client%2ejson")}) {
+      clientId = variant;
+      AuthorizationStep step = authorize(REDIRECT);
+
+      assertErrorPage(step, "invalid_client");
+      assertThat(description(step)).as(variant).contains("client_id");
+    }
+  }
+
+  @Test
   void documentWhenChangedThenNewRedirectUrisTakeEffectAtTheNextFetch() throws Exception {
     start(documentFor(REDIRECT, "Cache-Control", "max-age=60"));
     assertThat(authorize(REDIRECT)).isInstanceOf(AuthorizationStep.Interaction.class);
