@@ -289,9 +289,17 @@ public final class AuthorizationEndpoint {
         pending.resource(),
         pending.prompts().contains("consent"),
         pending.expiresAt(),
-        MetadataDocumentClients.isClientIdUrl(client.clientId()) ? URI.create(client.clientId()).getHost() : null,
-        client.clientUri(),
-        client.logoUri());
+        MetadataDocumentClients.isClientIdUrl(client.clientId()) ? URI.create(client.clientId()).getRawAuthority() : null,
+        showableUri(client.clientUri()),
+        showableUri(client.logoUri()));
+  }
+
+  /**
+   * A client's claimed link, if a page may show it: printable ASCII only, so that no invisible or
+   * bidirectional character can make it read as another address.
+   */
+  private static String showableUri(String uri) {
+    return uri != null && uri.chars().allMatch(c -> c >= 0x21 && c <= 0x7E) ? uri : null;
   }
 
   private AuthorizationStep errorRedirect(URI redirect, OAuthException e, State state) {

@@ -22,11 +22,12 @@ import java.util.Set;
  * @param resource the resource the tokens will be for
  * @param consentPrompted whether the client asked for consent to be shown again ({@code prompt=consent})
  * @param expiresAt when the request lapses
- * @param metadataDocumentHost for a client identified by a Client ID Metadata Document, the host its
- *     document was fetched from (verified by https), which pages should show next to the document's
- *     claims; {@code null} for other clients
- * @param clientUri the client's home page as it claims it, or {@code null}
- * @param logoUri the client's logo as it claims it, or {@code null}
+ * @param metadataDocumentHost for a client identified by a Client ID Metadata Document, the host (and
+ *     port, if the URL names one) its document was fetched from, verified by https, which pages should
+ *     show next to the document's claims; {@code null} for other clients
+ * @param clientUri the client's home page as it claims it, or {@code null} (also when it holds
+ *     anything but printable ASCII)
+ * @param logoUri the client's logo as it claims it, or {@code null} (likewise)
  */
 public record ConsentRequest(
     String clientId,

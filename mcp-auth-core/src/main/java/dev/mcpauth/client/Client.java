@@ -80,9 +80,9 @@ public record Client(
     return new Builder(clientId);
   }
 
-  /** The name to show a person: the registered name, or the client id when there is none. */
+  /** The name to show a person: the registered name, or the client id when there is none (or a blank one). */
   public String displayName() {
-    return clientName != null ? clientName : clientId;
+    return clientName != null && !clientName.isBlank() ? clientName : clientId;
   }
 
   /** Whether the client has published keys, so that it can authenticate with a signed assertion. */

@@ -71,6 +71,9 @@ final class ClientAssertions {
     if (expiresAt.isAfter(now.plus(MAX_LIFETIME).plus(clockSkew))) {
       throw failed("The client assertion expires too far ahead (at most " + MAX_LIFETIME.toMinutes() + " minutes)");
     }
+    if (claims.getIssueTime() != null && claims.getIssueTime().toInstant().isAfter(now.plus(clockSkew))) {
+      throw failed("The client assertion is issued in the future");
+    }
     String id = client.clientId().length() + ":" + client.clientId() + claims.getJWTID();
     if (!used.markUsed(TokenHash.of(id), expiresAt.plus(clockSkew))) {
       throw failed("The client assertion has already been used");

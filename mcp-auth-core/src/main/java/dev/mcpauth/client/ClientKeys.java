@@ -3,9 +3,12 @@ package dev.mcpauth.client;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyType;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.oauth2.sdk.client.ClientMetadata;
+import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
 import dev.mcpauth.fetch.DocumentCache;
+import dev.mcpauth.fetch.DocumentFetcher;
 import dev.mcpauth.fetch.FetchException;
 import dev.mcpauth.fetch.FetchedDocument;
 import dev.mcpauth.internal.Uris;
@@ -43,7 +46,7 @@ final class ClientKeys {
     JWKSet jwks = metadata.getJWKSet();
     URI jwksUri = metadata.getJWKSetURI();
     if (jwks != null && jwksUri != null) {
-      throw OAuthException.invalidClientMetadata("jwks and jwks_uri must not both be given (RFC 7591 §2)");
+      throw OAuthException.invalidClientMetadata("jwks and jwks_uri must not both be given (RFC 7591, section 2)");
     }
     if (jwks == null && jwksUri == null) {
       throw OAuthException.invalidClientMetadata("private_key_jwt needs jwks or jwks_uri");
@@ -53,9 +56,9 @@ final class ClientKeys {
     }
     String uri = jwksUri.toString();
     URI parsed = Uris.parse(uri).orElse(null);
-    if (uri.length() > RegistrationEndpoint.MAX_TEXT_LENGTH || parsed == null || !"https".equals(parsed.getScheme())
-        || parsed.getHost() == null || parsed.getRawUserInfo() != null || parsed.getRawFragment() != null) {
-      throw OAuthException.invalidClientMetadata("jwks_uri must be an https URL without user information or fragment");
+    if (uri.length() > RegistrationEndpoint.MAX_TEXT_LENGTH || parsed == null || !DocumentFetcher.isAllowedUrl(parsed)) {
+      throw OAuthException.invalidClientMetadata(
+          "jwks_uri must be an https URL with a host, a valid port, only ASCII characters and no user information or fragment");
     }
     return new Published(null, uri);
   }
@@ -75,7 +78,10 @@ final class ClientKeys {
     try {
       return published.get(URI.create(client.jwksUri()), ClientKeys::fromDocument);
     } catch (FetchException e) {
-      throw OAuthException.invalidClient("The client's jwks_uri could not be fetched: " + e.safeMessage());
+      String description = "The client's jwks_uri could not be fetched: " + e.safeMessage();
+      String detail = e.reason() + (e.internalDetail() == null ? "" : ": " + e.internalDetail());
+      throw e.mayHelpToRetry() ? OAuthException.temporarilyUnavailable(description, detail)
+          : new OAuthException(ErrorCode.INVALID_CLIENT, description, detail);
     }
   }
 
@@ -97,6 +103,9 @@ final class ClientKeys {
     for (JWK key : set.getKeys()) {
       if (!SIGNING_KEY_TYPES.contains(key.getKeyType())) {
         throw OAuthException.invalidClientMetadata(where + " may hold only RSA and EC public keys");
+      }
+      if (key instanceof RSAKey rsa && rsa.size() < 2048) {
+        throw OAuthException.invalidClientMetadata(where + " holds an RSA key shorter than 2048 bits");
       }
     }
     return set.toPublicJWKSet();

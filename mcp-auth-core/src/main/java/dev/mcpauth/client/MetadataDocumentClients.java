@@ -7,6 +7,7 @@ import com.nimbusds.oauth2.sdk.client.ClientMetadata;
 import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
 import dev.mcpauth.fetch.DocumentCache;
+import dev.mcpauth.fetch.DocumentFetcher;
 import dev.mcpauth.fetch.FetchException;
 import dev.mcpauth.fetch.FetchedDocument;
 import dev.mcpauth.internal.Uris;
@@ -108,17 +109,9 @@ public final class MetadataDocumentClients {
       String detail = e.reason() + (e.internalDetail() == null ? "" : ": " + e.internalDetail());
       // A client told invalid_client at the token endpoint drops its tokens; one told
       // temporarily_unavailable retries, which is right when the client's site is briefly down.
-      throw isTransient(e) ? OAuthException.temporarilyUnavailable(description, detail)
+      throw e.mayHelpToRetry() ? OAuthException.temporarilyUnavailable(description, detail)
           : new OAuthException(ErrorCode.INVALID_CLIENT, description, detail);
     }
-  }
-
-  private static boolean isTransient(FetchException e) {
-    return switch (e.reason()) {
-      case CONNECT_FAILED, TIMEOUT, PROXY_REFUSED -> true;
-      case HTTP_STATUS -> e.status().orElse(0) >= 500 || e.status().orElse(0) == 429;
-      default -> false;
-    };
   }
 
   /** The URL rules of the draft (§3): https, a path, no fragment, no credentials, no dot segments. */
@@ -129,6 +122,9 @@ public final class MetadataDocumentClients {
     }
     if (uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
       throw OAuthException.invalidClient("A client id URL must not have a fragment or user information");
+    }
+    if (!DocumentFetcher.isAllowedUrl(uri)) {
+      throw OAuthException.invalidClient("A client id URL must have a valid port and only ASCII characters");
     }
     String path = uri.getRawPath();
     if (path == null || path.isEmpty() || path.equals("/")) {
@@ -172,9 +168,9 @@ public final class MetadataDocumentClients {
     try {
       List<String> redirectUris = redirectUris(metadata);
       ClientAuthMethod method = authMethod(parsed.tree(), metadata);
-      ClientKeys.Published keys = offersPrivateKeyJwt(parsed.tree(), metadata) && hasKeys(metadata)
-          ? ClientKeys.published(metadata) : ClientKeys.Published.NONE;
-      checkGrantAndResponseTypes(metadata);
+      ClientKeys.Published keys = keys(method, parsed.tree(), metadata);
+      Set<String> grantTypes = grantTypes(metadata);
+      checkResponseTypes(metadata);
       String name = text(metadata.getName(), "client_name", 200);
       String clientUri = text(metadata.getURI() == null ? null : metadata.getURI().toString(), "client_uri", 2000);
       String logoUri = text(metadata.getLogoURI() == null ? null : metadata.getLogoURI().toString(), "logo_uri", 2000);
@@ -192,6 +188,7 @@ public final class MetadataDocumentClients {
           .issuedAt(clock.instant())
           .jwks(keys.jwks())
           .jwksUri(keys.jwksUri())
+          .grantTypes(grantTypes)
           .build();
     } catch (OAuthException e) {
       if (e.code() == ErrorCode.INVALID_CLIENT) {
@@ -236,8 +233,23 @@ public final class MetadataDocumentClients {
         "it offers no token endpoint authentication this server accepts (none, or private_key_jwt with jwks or jwks_uri)");
   }
 
-  private static boolean offersPrivateKeyJwt(JsonNode tree, ClientMetadata metadata) {
-    return offeredMethods(tree).contains("private_key_jwt");
+  /**
+   * The document's keys: required when {@code private_key_jwt} was picked; kept, when usable, for a
+   * client that picked {@code none} but also offers {@code private_key_jwt} (it may sign its token
+   * requests, as ChatGPT does); ignored when unusable then, since {@code none} suffices.
+   */
+  private static ClientKeys.Published keys(ClientAuthMethod method, JsonNode tree, ClientMetadata metadata) {
+    if (method == ClientAuthMethod.PRIVATE_KEY_JWT) {
+      return ClientKeys.published(metadata);
+    }
+    if (offeredMethods(tree).contains("private_key_jwt") && hasKeys(metadata)) {
+      try {
+        return ClientKeys.published(metadata);
+      } catch (OAuthException e) {
+        return ClientKeys.Published.NONE;
+      }
+    }
+    return ClientKeys.Published.NONE;
   }
 
   private static Set<String> offeredMethods(JsonNode tree) {
@@ -261,12 +273,24 @@ public final class MetadataDocumentClients {
     return metadata.getJWKSet() != null || metadata.getJWKSetURI() != null;
   }
 
-  /** Grant types are a menu: it must offer the authorization code grant; the rest is ignored. */
-  private static void checkGrantAndResponseTypes(ClientMetadata metadata) {
-    Set<GrantType> grantTypes = metadata.getGrantTypes();
-    if (grantTypes != null && !grantTypes.isEmpty() && !grantTypes.contains(GrantType.AUTHORIZATION_CODE)) {
+  /**
+   * Grant types are a menu: it must offer the authorization code grant; of the rest only {@code
+   * refresh_token} is served (a document without it gets no refresh tokens), the others are ignored.
+   */
+  private static Set<String> grantTypes(ClientMetadata metadata) {
+    Set<GrantType> offered = metadata.getGrantTypes();
+    if (offered == null || offered.isEmpty()) {
+      // As a registration naming none is registered here: both user-facing grants.
+      return Set.of(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN);
+    }
+    if (!offered.contains(GrantType.AUTHORIZATION_CODE)) {
       throw OAuthException.invalidClientMetadata("its grant_types do not include authorization_code");
     }
+    return offered.contains(GrantType.REFRESH_TOKEN)
+        ? Set.of(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN) : Set.of(Client.AUTHORIZATION_CODE);
+  }
+
+  private static void checkResponseTypes(ClientMetadata metadata) {
     Set<ResponseType> responseTypes = metadata.getResponseTypes();
     if (responseTypes != null && !responseTypes.isEmpty() && !responseTypes.contains(ResponseType.CODE)) {
       throw OAuthException.invalidClientMetadata("its response_types do not include code");

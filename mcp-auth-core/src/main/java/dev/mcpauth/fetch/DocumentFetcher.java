@@ -106,6 +106,20 @@ public final class DocumentFetcher {
     return new Builder();
   }
 
+  /**
+   * Whether {@code url} passes the URL rules of every fetch (https, a host, a valid port, ASCII only,
+   * no user info or fragment), before any address is looked at: for checking a URL when it is
+   * registered, long before it is fetched.
+   */
+  public static boolean isAllowedUrl(URI url) {
+    try {
+      FetchTarget.of(url, false);
+      return true;
+    } catch (FetchException e) {
+      return false;
+    }
+  }
+
   private SSLContext sslContext() {
     SSLContext context = sslContext;
     if (context == null) {
@@ -162,9 +176,14 @@ public final class DocumentFetcher {
 
   private FetchedDocument exchange(FetchTarget target, List<InetAddress> addresses, Deadline deadline)
       throws FetchException {
-    HttpGet request = new HttpGet(target.uri());
-    // The Host header as the URL has it; URI.getHost() keeps an IPv6 literal's brackets.
-    request.setAuthority(new URIAuthority(target.host(), target.uri().getPort()));
+    HttpGet request;
+    try {
+      request = new HttpGet(target.uri());
+      // The Host header as the URL has it; URI.getHost() keeps an IPv6 literal's brackets.
+      request.setAuthority(new URIAuthority(target.host(), target.uri().getPort()));
+    } catch (IllegalArgumentException e) { // a URL HttpClient cannot take is refused, never a 500
+      throw FetchTarget.notAllowed();
+    }
     request.setHeader(HttpHeaders.ACCEPT, "application/json");
     AtomicBoolean reachedServer = new AtomicBoolean();
     CloseableHttpClient client = client(target, addresses, deadline.remaining(), reachedServer);

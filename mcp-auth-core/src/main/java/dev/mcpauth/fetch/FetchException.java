@@ -79,6 +79,19 @@ public final class FetchException extends Exception {
     return status == 0 ? OptionalInt.empty() : OptionalInt.of(status);
   }
 
+  /**
+   * Whether the same fetch may succeed later: no connection, a timeout, a refused tunnel, a 5xx or
+   * 429 answer. Callers answer such a failure {@code temporarily_unavailable}, so that a client
+   * retries instead of dropping its tokens.
+   */
+  public boolean mayHelpToRetry() {
+    return switch (reason) {
+      case CONNECT_FAILED, TIMEOUT, PROXY_REFUSED -> true;
+      case HTTP_STATUS -> status >= 500 || status == 429;
+      default -> false;
+    };
+  }
+
   /** For the operator's log only: may name addresses. May be {@code null}. */
   public String internalDetail() {
     return internalDetail;

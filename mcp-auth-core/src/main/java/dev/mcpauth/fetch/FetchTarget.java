@@ -21,8 +21,11 @@ record FetchTarget(URI uri, String scheme, String host, int port, InetAddress li
 
   static FetchTarget of(URI url, boolean allowLoopback) throws FetchException {
     if (url == null || !url.isAbsolute() || url.isOpaque() || url.getHost() == null || url.getRawUserInfo() != null
-        || url.getRawFragment() != null) {
+        || url.getRawFragment() != null || !isPrintableAscii(url.toString())) {
       throw notAllowed();
+    }
+    if (url.getPort() == 0 || url.getPort() > 65535) {
+      throw notAllowed(); // HttpClient would throw on 65536 and send port 0 to the scheme's default
     }
     String scheme = url.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("https") && !(allowLoopback && scheme.equals("http"))) {
@@ -38,6 +41,14 @@ record FetchTarget(URI uri, String scheme, String host, int port, InetAddress li
     }
     int port = url.getPort() != -1 ? url.getPort() : scheme.equals("https") ? 443 : 80;
     return new FetchTarget(url, scheme, host, port, literal);
+  }
+
+  /**
+   * Only what a URL can hold unescaped: other characters would go out as raw bytes or be replaced
+   * (U+202E became '?', turning the path into a query), so the URL fetched would not be the one given.
+   */
+  static boolean isPrintableAscii(String value) {
+    return value.chars().allMatch(c -> c >= 0x21 && c <= 0x7E);
   }
 
   boolean secure() {
@@ -80,6 +91,7 @@ record FetchTarget(URI uri, String scheme, String host, int port, InetAddress li
 
   static FetchException notAllowed() {
     return FetchException.of(FetchException.Reason.NOT_ALLOWED_URL,
-        "the URL is not allowed: it must be an absolute https URL with a host and no user info or fragment");
+        "the URL is not allowed: it must be an absolute https URL with a host, a valid port, only ASCII"
+            + " characters and no user info or fragment");
   }
 }

@@ -3,6 +3,7 @@ package dev.mcpauth.internal;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
@@ -58,6 +59,7 @@ public final class FormRequests {
    */
   public static Form parse(EndpointRequest request, URI endpoint, Set<String> repeatable) {
     Params params = Params.parse(request.body()).requireNoDuplicates(repeatable);
+    requireOneClientAuthentication(request, params);
     Resources.checkWellFormed(params.all("resource"));
     try {
       HTTPRequest http = new HTTPRequest(HTTPRequest.Method.POST, endpoint.toURL());
@@ -67,6 +69,31 @@ public final class FormRequests {
       return new Form(params, http);
     } catch (MalformedURLException | ParseException e) {
       throw OAuthException.invalidRequest("Malformed request");
+    }
+  }
+
+  /**
+   * RFC 6749 §2.3: a client must not use more than one authentication method in a request. Nimbus
+   * would take one and ignore the others (a Basic header with an assertion signed by any key passed),
+   * and a {@code client_id} beside a Basic header must name the same client.
+   */
+  private static void requireOneClientAuthentication(EndpointRequest request, Params params) {
+    String authorization = request.header("Authorization").orElse(null);
+    boolean basic = authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
+    boolean post = params.has("client_secret");
+    boolean assertion = params.has("client_assertion") || params.has("client_assertion_type");
+    if ((basic ? 1 : 0) + (post ? 1 : 0) + (assertion ? 1 : 0) > 1) {
+      throw OAuthException.invalidRequest("The client used more than one authentication method (RFC 6749, section 2.3)");
+    }
+    if (basic && params.has("client_id")) {
+      try {
+        String authenticated = ClientSecretBasic.parse(authorization).getClientID().getValue();
+        if (!params.first("client_id").orElse("").equals(authenticated)) {
+          throw OAuthException.invalidRequest("client_id names another client than the one authenticated");
+        }
+      } catch (ParseException e) {
+        // A malformed header is refused when the request is parsed for real.
+      }
     }
   }
 

@@ -141,9 +141,11 @@ public final class TokenEndpoint {
    * token can be revoked and verified like any other.
    */
   private EndpointResponse clientCredentials(Client client, Scope scope, List<URI> resources) {
+    Set<String> requested = new LinkedHashSet<>(Scopes.parse(scope == null ? null : scope.toString()));
+    requested.remove(Settings.OFFLINE_ACCESS); // no refresh token for this grant (RFC 6749 §4.4.3)
     Set<String> scopes = new LinkedHashSet<>(
-        Scopes.requested(scope == null ? null : scope.toString(), settings, client.scope()));
-    scopes.remove(Settings.OFFLINE_ACCESS); // no refresh token for this grant (RFC 6749 §4.4.3)
+        Scopes.requested(requested.isEmpty() ? null : Scopes.join(requested), settings, client.scope()));
+    scopes.remove(Settings.OFFLINE_ACCESS);
     String resource = Resources.resolve(resources, settings);
     Instant now = settings.clock().instant();
     Grant grant = new Grant(settings.secrets().newId(), client.clientId(), client.clientId(), scopes, resource, null, null,

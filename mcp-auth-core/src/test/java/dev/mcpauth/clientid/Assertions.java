@@ -49,7 +49,7 @@ final class Assertions {
   static String sign(JWK key, String clientId, String audience, Instant expiresAt, String jti) {
     JWTClaimsSet claims = new JWTClaimsSet.Builder()
         .issuer(clientId).subject(clientId).audience(audience)
-        .expirationTime(Date.from(expiresAt)).issueTime(Date.from(expiresAt.minusSeconds(60)))
+        .expirationTime(Date.from(expiresAt))
         .jwtID(jti).build();
     return sign(key, claims);
   }

@@ -91,6 +91,25 @@ class ClientCredentialsTest {
   }
 
   @Test
+  void clientCredentialsWhenOnlyOfflineAccessAskedThenTheClientsDefaultScope() {
+    EndpointResponse response = test.token(buildBot, Map.of("grant_type", "client_credentials", "scope", "offline_access"));
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(Json.parse(response.body()).get("scope").asText()).isEqualTo("mcp:read");
+  }
+
+  @Test
+  void clientCredentialsWhenBasicAndPostSecretOrAnotherClientIdSentThenInvalidRequest() {
+    Map<String, String> both = Map.of("grant_type", "client_credentials", "client_id", "build-bot", "client_secret", SECRET);
+    Map<String, String> other = Map.of("grant_type", "client_credentials", "client_id", "web-app");
+
+    assertError(test.server.tokenEndpoint().handle(EndpointRequest.form(TestServer.encode(both))
+        .withHeader("Authorization", TestServer.basic(buildBot))), 400, "invalid_request");
+    assertError(test.server.tokenEndpoint().handle(EndpointRequest.form(TestServer.encode(other))
+        .withHeader("Authorization", TestServer.basic(buildBot))), 400, "invalid_request");
+  }
+
+  @Test
   void clientCredentialsWhenResourceNamedThenTokenBoundToIt() {
     EndpointResponse response = test.token(buildBot,
         Map.of("grant_type", "client_credentials", "resource", TestServer.OTHER_RESOURCE));

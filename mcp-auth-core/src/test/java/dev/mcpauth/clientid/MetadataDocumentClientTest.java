@@ -132,6 +132,59 @@ class MetadataDocumentClientTest {
   }
 
   @Test
+  void documentWhenItOffersNoRefreshTokenGrantThenNoRefreshToken() {
+    String url = "https://apps.example.com/no-refresh.json";
+    TestServer test = TestServer.create(builder -> builder.pinnedClientMetadataDocument(url, """
+        {"client_id":"%s","redirect_uris":["https://apps.example.com/cb"],"grant_types":["authorization_code"],
+         "token_endpoint_auth_method":"none"}""".formatted(url)));
+
+    TestServer.TokenPair tokens = test.tokens(TestClient.publicClient(url, "https://apps.example.com/cb"));
+
+    assertThat(tokens.json().has("refresh_token")).isFalse();
+  }
+
+  @Test
+  void documentWhenItOffersNoneAndUnusableKeysThenNoneIsPickedAndTheKeysIgnored() {
+    String url = "https://apps.example.com/oct.json";
+    TestServer test = TestServer.create(builder -> builder.pinnedClientMetadataDocument(url, """
+        {"client_id":"%s","redirect_uris":["https://apps.example.com/cb"],
+         "token_endpoint_auth_methods_supported":["none","private_key_jwt"],
+         "jwks":{"keys":[{"kty":"oct","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0"}]}}""".formatted(url)));
+
+    assertThat(test.tokens(TestClient.publicClient(url, "https://apps.example.com/cb")).accessToken()).isNotBlank();
+  }
+
+  @Test
+  void consentWhenTheDocumentsClaimsAreBlankOrHoldInvisibleCharactersThenTheyAreNotShownAsSuch() {
+    String url = "https://apps.example.com/tricky.json";
+    TestServer test = TestServer.create(builder -> builder.pinnedClientMetadataDocument(url, """
+        {"client_id":"%s","client_name":"  ","client_uri":"https://claude.ai/\u202egro.live//:sptth",
+         "logo_uri":"https://apps.example.com/\u200blogo.png","redirect_uris":["https://apps.example.com/cb"],
+         "token_endpoint_auth_method":"none"}""".formatted(url)));
+
+    AuthorizationStep step = test.authorize(test.authorizeParams(
+        TestClient.publicClient(url, "https://apps.example.com/cb"), Pkce.generate()));
+
+    ConsentRequest request = ((AuthorizationStep.Interaction) step).request();
+    assertThat(request.clientName()).isEqualTo(url);
+    assertThat(request.clientUri()).isNull();
+    assertThat(request.logoUri()).isNull();
+  }
+
+  @Test
+  void consentWhenTheDocumentUrlNamesAPortThenThePageShowsIt() {
+    String url = "https://apps.example.com:8443/client.json";
+    TestServer test = TestServer.create(builder -> builder.pinnedClientMetadataDocument(url, """
+        {"client_id":"%s","redirect_uris":["https://apps.example.com/cb"],"token_endpoint_auth_method":"none"}"""
+        .formatted(url)));
+
+    AuthorizationStep step = test.authorize(test.authorizeParams(
+        TestClient.publicClient(url, "https://apps.example.com/cb"), Pkce.generate()));
+
+    assertThat(((AuthorizationStep.Interaction) step).request().metadataDocumentHost()).isEqualTo("apps.example.com:8443");
+  }
+
+  @Test
   void vsCodeWhenLoopbackRedirectOnAnotherPortThenAccepted() {
     TestServer test = server();
     TestClient vsCode = TestClient.publicClient(VSCODE, "http://127.0.0.1:51234/");
@@ -204,7 +257,8 @@ class MetadataDocumentClientTest {
   void clientIdUrlWhenMalformedThenErrorPageSayingWhy() {
     TestServer test = server();
     for (String clientId : new String[] {"https://claude.ai", "https://claude.ai/", "https://claude.ai/a/../b",
-        "https://claude.ai/a/%2e%2e/b", "https://user:pw@claude.ai/doc", "https://claude.ai/doc#frag"}) {
+        "https://claude.ai/a/%2e%2e/b", "https://user:pw@claude.ai/doc", "https://claude.ai/doc#frag",
+        "https://claude.ai:65536/doc", "https://claude.ai:0/doc", "https://claude.ai/\u202Edoc", "https://claude.ai/caf\u00e9"}) {
       Map<String, String> params = test.authorizeParams(TestClient.publicClient(clientId, "https://claude.ai/cb"), Pkce.generate());
 
       assertErrorPage(test.authorize(params), "invalid_client");

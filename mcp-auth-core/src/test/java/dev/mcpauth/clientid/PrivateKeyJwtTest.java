@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -139,6 +140,33 @@ class PrivateKeyJwtTest {
   }
 
   @Test
+  void tokenWhenAssertionIssuedInTheFutureThenInvalidClient() {
+    JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(TestServer.ISSUER)
+        .expirationTime(Date.from(soon())).issueTime(Date.from(test.clock.instant().plus(Duration.ofMinutes(1))))
+        .jwtID(UUID.randomUUID().toString()).build();
+
+    assertError(exchange(Assertions.sign(key, claims)), 401, "invalid_client");
+  }
+
+  @Test
+  void tokenWhenBasicSecretAndAssertionBothSentThenInvalidRequest() {
+    TestClient client = TestClient.publicClient(clientId, REDIRECT);
+    Pkce pkce = Pkce.generate();
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("grant_type", "authorization_code");
+    form.put("code", test.code(client, pkce));
+    form.put("redirect_uri", REDIRECT);
+    form.put("code_verifier", pkce.verifier());
+    form.put("client_assertion_type", Assertions.TYPE);
+    form.put("client_assertion", Assertions.sign(key, clientId, TestServer.ISSUER, soon(), UUID.randomUUID().toString()));
+
+    EndpointResponse response = test.server.tokenEndpoint().handle(EndpointRequest.form(TestServer.encode(form))
+        .withHeader("Authorization", TestServer.basic(new TestClient(clientId, "whatever", "client_secret_basic", List.of()))));
+
+    assertError(response, 400, "invalid_request");
+  }
+
+  @Test
   void tokenWhenAssertionWithoutJtiThenInvalidClient() {
     JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(TestServer.ISSUER)
         .expirationTime(Date.from(soon())).build();
@@ -175,6 +203,10 @@ class PrivateKeyJwtTest {
         + "\"jwks\":" + Assertions.jwks(key) + ",\"jwks_uri\":\"https://app.example.com/jwks\"}"), 400, "invalid_client_metadata");
     assertError(test.register("{\"redirect_uris\":[\"" + REDIRECT + "\"],\"token_endpoint_auth_method\":\"private_key_jwt\","
         + "\"jwks_uri\":\"http://app.example.com/jwks\"}"), 400, "invalid_client_metadata");
+    assertError(test.register("{\"redirect_uris\":[\"" + REDIRECT + "\"],\"token_endpoint_auth_method\":\"private_key_jwt\","
+        + "\"jwks_uri\":\"https://app.example.com:70000/jwks\"}"), 400, "invalid_client_metadata");
+    assertError(test.register("{\"redirect_uris\":[\"" + REDIRECT + "\"],\"token_endpoint_auth_method\":\"private_key_jwt\","
+        + "\"jwks\":{\"keys\":[{\"kty\":\"RSA\",\"e\":\"AQAB\",\"n\":\"AQ\"}]}}"), 400, "invalid_client_metadata");
   }
 
   @Test

@@ -265,6 +265,22 @@ class ClientMetadataFetchTest {
   }
 
   @Test
+  void jwksUriWhenItsServerFailsForNowThenTemporarilyUnavailableNotInvalidClient() throws Exception {
+    start(exchange -> {
+      if (exchange.getRequestURI().getPath().equals("/jwks.json")) {
+        DocumentServer.status(503).respond(exchange);
+      } else {
+        DocumentServer.json(keyedDocument(documents.url("keys.cimd.test", "/jwks.json").toString())).respond(exchange);
+      }
+    });
+
+    EndpointResponse response = tokenWithAssertion(new RSAKeyGenerator(2048).keyID("k").generate());
+
+    assertError(response, 503, "temporarily_unavailable");
+    assertThat(response.header("Retry-After")).isPresent();
+  }
+
+  @Test
   void jwksUriWhenOnAPrivateAddressThenInvalidClientAndNeverFetched() throws Exception {
     start(exchange -> DocumentServer.json(keyedDocument("https://keys.internal.test/jwks.json")).respond(exchange));
     resolver.answer("keys.internal.test", "10.0.0.5");

@@ -144,6 +144,11 @@ class DocumentFetcherTest {
       "https://[fe80::1%25eth0]/doc.json",
       "https://999.1.1.1/doc.json",
       "https://app_test:443/doc.json",
+      "https://app.test:65536/doc.json",
+      "https://app.test:99999/doc.json",
+      "https://app.test:0/doc.json",
+      "https://app.test/\u202Edoc.json",
+      "https://app.test/caf\u00e9.json",
   })
   void fetchWhenTheUrlIsNotAnAbsoluteHttpsUrlWithAHostThenRefusedWithoutResolving(String url) {
     ScriptedResolver resolver = new ScriptedResolver().answer("app.test", "1.1.1.1");

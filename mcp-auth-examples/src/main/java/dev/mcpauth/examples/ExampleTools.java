@@ -91,11 +91,15 @@ final class ExampleTools {
         .build();
     return SyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> {
       String subject = McpAuthContextExtractor.subject(exchange.transportContext()).orElse("");
+      // A machine client's subject is its client id, which may equal a user name: keep their notes apart.
+      boolean client = McpAuthContextExtractor.token(exchange.transportContext()).map(VerifiedToken::isClientToken)
+          .orElse(false);
+      String owner = (client ? "client:" : "user:") + subject;
       Object text = request.arguments() == null ? null : request.arguments().get("text");
       if (!(text instanceof String note) || note.isBlank()) {
         return McpSchema.CallToolResult.builder().addTextContent("text is required").isError(true).build();
       }
-      notes.put(subject, note);
+      notes.put(owner, note);
       return text("Saved a note for " + subject + ": " + note);
     }).build();
   }

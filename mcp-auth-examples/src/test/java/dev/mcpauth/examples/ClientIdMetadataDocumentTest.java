@@ -263,7 +263,7 @@ class ClientIdMetadataDocumentTest {
     HttpResponse<String> consent = authorize(clientId);
     assertThat(consent.statusCode()).as(consent.body()).isEqualTo(200);
     assertThat(consent.body()).contains("Authorize Late publisher")
-        .contains("as claimed by its metadata, published at <span class=\"host\">localhost</span>");
+        .contains("as claimed by its metadata, published at <span class=\"host\">localhost:" + documents.getAddress().getPort() + "</span>");
   }
 
   @Test
