@@ -3,6 +3,7 @@ package dev.mcpauth.internal;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import dev.mcpauth.ErrorCode;
@@ -106,9 +107,22 @@ public final class FormRequests {
     try {
       return parser.parse(form.nimbus());
     } catch (ParseException e) {
+      if (form.params().has("client_assertion") && !readableClientAuthentication(form)) {
+        // RFC 6749 §5.2: failed client authentication is invalid_client, also for an unsigned or garbled assertion.
+        throw OAuthException.invalidClient("The client assertion is not a signed JWT this server can read");
+      }
       throw toOAuthException(e);
     } catch (RuntimeException e) {
       throw new OAuthException(ErrorCode.INVALID_REQUEST, "Malformed request", e.getClass().getName());
+    }
+  }
+
+  private static boolean readableClientAuthentication(Form form) {
+    try {
+      ClientAuthentication.parse(form.nimbus());
+      return true;
+    } catch (ParseException | RuntimeException e) {
+      return false;
     }
   }
 

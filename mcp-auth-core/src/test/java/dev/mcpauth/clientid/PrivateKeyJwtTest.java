@@ -167,6 +167,15 @@ class PrivateKeyJwtTest {
   }
 
   @Test
+  void tokenWhenAssertionUnsignedOrGarbledThenInvalidClient() {
+    String unsigned = new com.nimbusds.jwt.PlainJWT(new JWTClaimsSet.Builder().issuer(clientId).subject(clientId)
+        .audience(TestServer.ISSUER).expirationTime(Date.from(soon())).jwtID(UUID.randomUUID().toString()).build()).serialize();
+
+    assertError(exchange(unsigned), 401, "invalid_client");
+    assertError(exchange("not.a.jwt"), 401, "invalid_client");
+  }
+
+  @Test
   void tokenWhenAssertionWithoutJtiThenInvalidClient() {
     JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(TestServer.ISSUER)
         .expirationTime(Date.from(soon())).build();
