@@ -1,0 +1,102 @@
+package dev.mcpauth.benchmarks.load;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The example jar in a JVM of its own, with what a load run reads of it: its CPU time (from
+ * {@code /proc}, so the figure is the server's alone), resident memory, and heap after a forced GC.
+ */
+final class ExampleUnderLoad implements AutoCloseable {
+  private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+  private final Process process;
+  private final URI mcpEndpoint;
+
+  private ExampleUnderLoad(Process process, URI mcpEndpoint) {
+    this.process = process;
+    this.mcpEndpoint = mcpEndpoint;
+  }
+
+  static ExampleUnderLoad start(Path jar, List<String> args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar.toString()));
+    command.addAll(args);
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    CompletableFuture<URI> ready = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = lines.readLine()) != null) {
+          if (line.startsWith("MCP endpoint: ")) {
+            ready.complete(URI.create(line.substring("MCP endpoint: ".length()).trim()));
+          }
+        }
+      } catch (IOException e) {
+        // the process ended
+      }
+      ready.completeExceptionally(new IllegalStateException("the example exited before it was ready"));
+    }, "example-output");
+    reader.setDaemon(true);
+    reader.start();
+    return new ExampleUnderLoad(process, ready.get(60, TimeUnit.SECONDS));
+  }
+
+  URI mcpEndpoint() {
+    return mcpEndpoint;
+  }
+
+  String baseUrl() {
+    return mcpEndpoint.resolve("/").toString().replaceAll("/$", "");
+  }
+
+  /** User plus system CPU time of the process so far, in milliseconds. */
+  long cpuMillis() throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
+    return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+  }
+
+  long residentKib() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", ""));
+      }
+    }
+    return -1;
+  }
+
+  /** Heap in use after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}), in KiB. */
+  long heapAfterGcKib() throws Exception {
+    jcmd("GC.run");
+    Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd("GC.heap_info"));
+    return used.find() ? Long.parseLong(used.group(1)) : -1;
+  }
+
+  private String jcmd(String command) throws Exception {
+    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        String.valueOf(process.pid()), command).redirectErrorStream(true).start();
+    String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    jcmd.waitFor(30, TimeUnit.SECONDS);
+    return output;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+}

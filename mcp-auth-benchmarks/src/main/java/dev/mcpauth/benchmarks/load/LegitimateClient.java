@@ -1,0 +1,147 @@
+package dev.mcpauth.benchmarks.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * An MCP client as a person uses it, over real HTTP: registers, logs in and approves on the consent
+ * page, exchanges the code, opens an MCP session and calls a tool. Every step checks its answer.
+ */
+final class LegitimateClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String REDIRECT = "http://127.0.0.1:33418/callback";
+
+  private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+      .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+  private final String baseUrl;
+  private final URI mcpEndpoint;
+  private String accessToken;
+  private String session;
+
+  LegitimateClient(String baseUrl, URI mcpEndpoint) {
+    this.baseUrl = baseUrl;
+    this.mcpEndpoint = mcpEndpoint;
+  }
+
+  /** Registration, consent as {@code user}, code exchange, MCP initialize. */
+  LegitimateClient connect(String user, String password) throws Exception {
+    HttpResponse<String> registered = post(baseUrl + "/register", "application/json",
+        "{\"redirect_uris\":[\"" + REDIRECT + "\"],\"token_endpoint_auth_method\":\"none\",\"client_name\":\"load run\"}");
+    expect(registered, 201);
+    String clientId = JSON.readTree(registered.body()).get("client_id").asText();
+    CodeVerifier verifier = new CodeVerifier();
+    String query = form(Map.of("response_type", "code", "client_id", clientId, "redirect_uri", REDIRECT,
+        "code_challenge", CodeChallenge.compute(CodeChallengeMethod.S256, verifier).getValue(),
+        "code_challenge_method", "S256", "state", "s", "resource", mcpEndpoint.toString(), "scope", "mcp:read"));
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/authorize?" + query)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    expect(page, 200);
+    HttpResponse<String> approved = post(baseUrl + "/authorize/consent", "application/x-www-form-urlencoded",
+        form(Map.of("handle", field(page.body(), "handle"), "form_token", field(page.body(), "form_token"),
+            "decision", "approve", "username", user, "password", password)));
+    expect(approved, 302);
+    String location = approved.headers().firstValue("Location").orElseThrow();
+    String code = URLDecoder.decode(location.replaceAll(".*[?&]code=([^&]+).*", "$1"), StandardCharsets.UTF_8);
+    HttpResponse<String> token = post(baseUrl + "/token", "application/x-www-form-urlencoded", form(Map.of(
+        "grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT, "client_id", clientId,
+        "code_verifier", verifier.getValue(), "resource", mcpEndpoint.toString())));
+    expect(token, 200);
+    accessToken = JSON.readTree(token.body()).get("access_token").asText();
+    HttpResponse<String> initialized = mcp(
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+            + "\"capabilities\":{},\"clientInfo\":{\"name\":\"load\",\"version\":\"1\"}}}");
+    expect(initialized, 200);
+    session = initialized.headers().firstValue("Mcp-Session-Id").orElse(null);
+    mcp("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+    return this;
+  }
+
+  /** One {@code whoami} call; throws unless it answered 200. */
+  void callTool() throws Exception {
+    expect(mcp("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\",\"arguments\":{}}}"),
+        200);
+  }
+
+  /** One login attempt on the consent page (a new authorization each time); the status of the answer. */
+  int attemptLogin(String clientId, String user, String password) throws Exception {
+    CodeVerifier verifier = new CodeVerifier();
+    String query = form(Map.of("response_type", "code", "client_id", clientId, "redirect_uri", REDIRECT,
+        "code_challenge", CodeChallenge.compute(CodeChallengeMethod.S256, verifier).getValue(),
+        "code_challenge_method", "S256", "state", "s", "resource", mcpEndpoint.toString(), "scope", "mcp:read"));
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/authorize?" + query)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (page.statusCode() != 200) {
+      return page.statusCode();
+    }
+    return post(baseUrl + "/authorize/consent", "application/x-www-form-urlencoded",
+        form(Map.of("handle", field(page.body(), "handle"), "form_token", field(page.body(), "form_token"),
+            "decision", "approve", "username", user, "password", password))).statusCode();
+  }
+
+  String register() throws Exception {
+    HttpResponse<String> registered = post(baseUrl + "/register", "application/json",
+        "{\"redirect_uris\":[\"" + REDIRECT + "\"],\"token_endpoint_auth_method\":\"none\"}");
+    expect(registered, 201);
+    return JSON.readTree(registered.body()).get("client_id").asText();
+  }
+
+  private HttpResponse<String> mcp(String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(mcpEndpoint)
+        .header("Authorization", "Bearer " + accessToken)
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json, text/event-stream")
+        .header("MCP-Protocol-Version", "2025-06-18")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (session != null) {
+      request.header("Mcp-Session-Id", session);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String url, String contentType, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void expect(HttpResponse<String> response, int status) {
+    if (response.statusCode() != status) {
+      throw new IllegalStateException(response.request().uri().getPath() + " answered " + response.statusCode()
+          + ", expected " + status);
+    }
+  }
+
+  private static String field(String html, String name) {
+    Matcher value = Pattern.compile("name=\"" + name + "\" value=\"([^\"]*)\"").matcher(html);
+    if (!value.find()) {
+      throw new IllegalStateException("the consent page has no " + name);
+    }
+    return value.group(1).replace("&amp;", "&");
+  }
+
+  static String form(Map<String, String> params) {
+    return new LinkedHashMap<>(params).entrySet().stream()
+        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
+  }
+
+  static JsonNode json(String body) throws Exception {
+    return JSON.readTree(body);
+  }
+}
