@@ -13,10 +13,13 @@ public final class Events {
 
   private final EventListener listener;
   private final Clock clock;
+  /** A listener that fails, fails on every event anyone can cause (registrations, failed exchanges). */
+  private final ThrottledLog log;
 
   public Events(EventListener listener, Clock clock) {
     this.listener = listener;
     this.clock = clock;
+    this.log = new ThrottledLog(LOG, ThrottledLog.DEFAULT_INTERVAL, clock);
   }
 
   public void publish(EventType type, String clientId, String grantId, String subject) {
@@ -25,7 +28,7 @@ public final class Events {
     try {
       listener.onEvent(event);
     } catch (RuntimeException e) {
-      LOG.warn("Event listener failed on {}: {}", type, e.getClass().getName());
+      log.warn("Event listener failed on {}: {}", type, e.getClass().getName());
     }
   }
 }

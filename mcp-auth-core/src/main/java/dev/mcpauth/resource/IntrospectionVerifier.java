@@ -14,6 +14,7 @@ import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
 import dev.mcpauth.internal.DiscoveredIssuer;
+import dev.mcpauth.internal.ThrottledLog;
 import dev.mcpauth.token.TokenVerifier;
 import dev.mcpauth.token.VerifiedToken;
 import java.io.IOException;
@@ -42,12 +43,15 @@ final class IntrospectionVerifier implements TokenVerifier {
   private final DiscoveredIssuer issuer;
   private final ClientSecretBasic credentials;
   private final TrustedTokens trusted;
+  /** Every request fails the same way while the endpoint is down: a line a minute, with a count. */
+  private final ThrottledLog log;
 
   IntrospectionVerifier(ResourceServer.Config config, DiscoveredIssuer issuer, String clientId, String clientSecret) {
     this.config = config;
     this.issuer = issuer;
     this.credentials = new ClientSecretBasic(new ClientID(clientId), new Secret(clientSecret));
     this.trusted = new TrustedTokens(config.verificationCacheSize(), config.clock());
+    this.log = new ThrottledLog(LOG, ThrottledLog.DEFAULT_INTERVAL, config.clock());
   }
 
   @Override
@@ -112,7 +116,7 @@ final class IntrospectionVerifier implements TokenVerifier {
   }
 
   private OAuthException unavailable(String detail) {
-    LOG.error("The introspection endpoint of {} {}", config.issuer(), detail);
+    log.error("The introspection endpoint of {} {}", config.issuer(), detail);
     return new OAuthException(ErrorCode.TEMPORARILY_UNAVAILABLE, "The access token cannot be checked right now", detail);
   }
 

@@ -2,6 +2,7 @@ package dev.mcpauth.upstream;
 
 import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
+import dev.mcpauth.internal.ThrottledLog;
 import dev.mcpauth.store.GrantStore;
 import dev.mcpauth.store.UpstreamTokenStore;
 import dev.mcpauth.token.Grant;
@@ -40,6 +41,8 @@ public final class UpstreamSession {
   private final UpstreamClient client;
   private final Consumer<String> revokeGrant;
   private final Clock clock;
+  /** A store outage fails every release: a line a minute, with a count. */
+  private final ThrottledLog log;
   private final Duration lease;
   private final SingleFlight<String, UpstreamTokens> refreshes = new SingleFlight<>();
 
@@ -54,6 +57,7 @@ public final class UpstreamSession {
     this.client = new UpstreamClient(provider, clock);
     this.revokeGrant = revokeGrant;
     this.clock = clock;
+    this.log = new ThrottledLog(LOG, ThrottledLog.DEFAULT_INTERVAL, clock);
     // A refresh is at most two requests upstream (the metadata if due, then the token endpoint), each
     // bounded by the timeouts; the lease outlasts both, with room for the store.
     Duration request = provider.connectTimeout().plus(provider.readTimeout());
@@ -145,7 +149,7 @@ public final class UpstreamSession {
     try {
       store.releaseRefreshLease(grantId, owner);
     } catch (OAuthException e) {
-      LOG.warn("The upstream refresh lease of a grant could not be released; it lapses in {} s: {}", lease.toSeconds(),
+      log.warn("The upstream refresh lease of a grant could not be released; it lapses in {} s: {}", lease.toSeconds(),
           e.internalDetail());
     }
   }

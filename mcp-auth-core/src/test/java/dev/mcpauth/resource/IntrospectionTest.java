@@ -82,6 +82,33 @@ class IntrospectionTest {
   }
 
   @Test
+  void verifyWhenIntrospectionFailsOnEveryRequestThenOneErrorLinePerMinuteWithACount() {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(IntrospectionVerifier.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      issuer.introspection(500, token -> "<html>oops</html>");
+      for (int i = 0; i < 50; i++) {
+        String token = "anonymous-" + i;
+        assertThat(catchOAuth(() -> verifier.verify(token)).code()).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
+      }
+      assertThat(lines.list).hasSize(1);
+
+      clock.advance(Duration.ofSeconds(61));
+      catchOAuth(() -> verifier.verify("anonymous-50"));
+
+      assertThat(lines.list).hasSize(2);
+      assertThat(lines.list.get(1).getFormattedMessage())
+          .endsWith("(49 more like this within 60 s of the last one were not logged)");
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
+  @Test
   void verifyWhenUnknownTokenThenInvalidToken() {
     assertThat(catchOAuth(() -> verifier.verify("never-issued")).code()).isEqualTo(ErrorCode.INVALID_TOKEN);
   }

@@ -1,5 +1,6 @@
 package dev.mcpauth.examples;
 
+import dev.mcpauth.servlet.PasswordHash;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -13,7 +14,8 @@ import java.util.Map;
  *
  * @param port the port to listen on; 0 picks a free one
  * @param baseUrl the public URL, or {@code null} for {@code http://localhost:PORT}
- * @param users user name to password; empty means the single demo user without login
+ * @param users user name to password or encoded {@link PasswordHash}, from {@code --user}, {@code --users-file}
+ *     and {@code MCP_AUTH_USERS}; empty means the single demo user without login
  * @param allowedOrigins browser origins allowed to call the MCP endpoint besides the server's own
  * @param authorizationServer the external issuer in resource-server mode, or {@code null} for the
  *     embedded authorization server
@@ -28,12 +30,14 @@ import java.util.Map;
  * @param revocationCheckInterval seconds a cached verification is trusted, or {@code null} for the default
  * @param clients how clients identify themselves: metadata documents and pre-registered clients
  * @param newSigningKey whether to print a new signing key (a private JWK) and exit
+ * @param hashPassword whether to read a password, print its hash for a user entry and exit
  * @param help whether to print the usage and exit
  */
 record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<String> allowedOrigins,
     String authorizationServer, String introspectionClientId, String introspectionClientSecret, String claimsMapping,
     List<String> acceptedAudiences, String store, String signingKey, String retiredSigningKey, Instant retiredAt,
-    Integer revocationCheckInterval, Identity identity, Clients clients, boolean newSigningKey, boolean help) {
+    Integer revocationCheckInterval, Identity identity, Clients clients, boolean newSigningKey, boolean hashPassword,
+    boolean help) {
   /**
    * Client identity options of the embedded authorization server.
    *
@@ -67,6 +71,8 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
   static final String SIGNING_KEY_VARIABLE = "MCP_AUTH_SIGNING_JWK";
   /** Read when {@code --introspection-client-secret} is not given, to keep the secret off the command line. */
   static final String INTROSPECTION_SECRET_VARIABLE = "MCP_AUTH_INTROSPECTION_CLIENT_SECRET";
+  /** Users as in a users file, entries separated by commas or newlines: keeps passwords off the command line. */
+  static final String USERS_VARIABLE = "MCP_AUTH_USERS";
   static final List<String> CLAIMS_MAPPINGS = List.of("standard", "keycloak", "auth0", "entra", "okta");
 
   static final String USAGE = """
@@ -78,8 +84,18 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
 
         --port N                port to listen on (default 8080; 0 picks a free port)
         --base-url URL          the public URL of this server (default http://localhost:PORT)
-        --user NAME:PASSWORD    a user who may log in; repeat for more. Without any, there is no
-                                login and everyone who reaches the consent page is the user "demo"
+        --users-file FILE       users who may log in, one per line: NAME:PASSWORD, or NAME:HASH with
+                                a hash from --hash-password (pbkdf2-sha256$...); blank lines and
+                                lines starting with # are skipped. Without any user (from here,
+                                MCP_AUTH_USERS or --user), there is no login and everyone who
+                                reaches the consent page is the user "demo"
+                                MCP_AUTH_USERS: the same entries, separated by commas or newlines
+                                (a password with a comma belongs in the file, or hashed)
+        --user NAME:PASSWORD    a user who may log in, for quick local use; repeat for more. The
+                                password is visible to other local users (ps, /proc): use
+                                --users-file or MCP_AUTH_USERS anywhere else
+        --hash-password         read a password (from the terminal without echo, or one line of
+                                standard input), print its hash for a NAME:HASH entry, and exit
         --allow-origin ORIGIN   a browser origin allowed to call the MCP endpoint directly, e.g. the
                                 MCP Inspector's http://localhost:6274; repeat for more
         --store STORE           where clients, grants and tokens live: memory (default, lost on
@@ -158,6 +174,7 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
     Instant retiredAt = null;
     Integer revocationCheckInterval = null;
     boolean newSigningKey = false;
+    boolean hashPassword = false;
     boolean cimd = true;
     List<String> cimdHosts = new ArrayList<>();
     boolean insecureCimdLoopback = false;
@@ -170,11 +187,22 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
       }
     }
     boolean help = false;
+    if (environment.get(USERS_VARIABLE) != null) {
+      String[] entries = environment.get(USERS_VARIABLE).split("[,\\r\\n]", -1);
+      int number = 0;
+      for (String entry : entries) {
+        if (!entry.isBlank()) {
+          number++;
+          addUser(users, entry.strip(), USERS_VARIABLE + " entry " + number, "expected NAME:PASSWORD or NAME:HASH");
+        }
+      }
+    }
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
         case "--help", "-h" -> help = true;
         case "--new-signing-key" -> newSigningKey = true;
+        case "--hash-password" -> hashPassword = true;
         case "--identity-server-url" -> identity.put("IDENTITY_SERVER_URL", value(args, ++i, arg));
         case "--identity-server-metadata-file" -> identity.put("IDENTITY_SERVER_METADATA_FILE", value(args, ++i, arg));
         case "--identity-client-id" -> identity.put("IDENTITY_CLIENT_ID", value(args, ++i, arg));
@@ -182,13 +210,16 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
         case "--identity-scope" -> identity.put("IDENTITY_SCOPE", value(args, ++i, arg));
         case "--port" -> port = port(value(args, ++i, arg));
         case "--base-url" -> baseUrl = value(args, ++i, arg).replaceAll("/+$", "");
-        case "--user" -> {
-          String user = value(args, ++i, arg);
-          int colon = user.indexOf(':');
-          if (colon < 1 || colon == user.length() - 1) {
-            throw new IllegalArgumentException("--user takes NAME:PASSWORD, both non-empty");
+        case "--user" -> addUser(users, value(args, ++i, arg), "--user", "--user takes NAME:PASSWORD, both non-empty");
+        case "--users-file" -> {
+          String path = value(args, ++i, arg);
+          String[] lines = readFile(path, arg).split("\\r?\\n|\\r", -1);
+          for (int line = 0; line < lines.length; line++) {
+            String entry = lines[line].strip();
+            if (!entry.isEmpty() && !entry.startsWith("#")) {
+              addUser(users, entry, "--users-file " + path + " line " + (line + 1), "expected NAME:PASSWORD or NAME:HASH");
+            }
           }
-          users.put(user.substring(0, colon), user.substring(colon + 1));
         }
         case "--allow-origin" -> origins.add(value(args, ++i, arg));
         case "--authorization-server" -> authorizationServer = value(args, ++i, arg);
@@ -236,8 +267,8 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
       }
     } else {
       if (!users.isEmpty()) {
-        throw new IllegalArgumentException("--user and --authorization-server do not go together: users log in at "
-            + authorizationServer);
+        throw new IllegalArgumentException("--user, --users-file and " + USERS_VARIABLE + " do not go together with"
+            + " --authorization-server: users log in at " + authorizationServer);
       }
       if (!store.equals("memory") || signingKey != null || retiredSigningKey != null || revocationCheckInterval != null) {
         throw new IllegalArgumentException("--store, --signing-key, --retired-signing-key, --retired-at and"
@@ -255,8 +286,8 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
     Identity upstream = null;
     if (identity.containsKey("IDENTITY_SERVER_URL") || identity.containsKey("IDENTITY_SERVER_METADATA_FILE")) {
       if (!users.isEmpty() || authorizationServer != null) {
-        throw new IllegalArgumentException("a federated login (IDENTITY_SERVER_URL) goes with neither --user nor"
-            + " --authorization-server");
+        throw new IllegalArgumentException("a federated login (IDENTITY_SERVER_URL) goes with neither users (--user,"
+            + " --users-file, " + USERS_VARIABLE + ") nor --authorization-server");
       }
       if (identity.get("IDENTITY_CLIENT_ID") == null) {
         throw new IllegalArgumentException("a federated login needs IDENTITY_CLIENT_ID (--identity-client-id)");
@@ -273,7 +304,31 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
     return new ExampleOptions(port, baseUrl, Map.copyOf(users), List.copyOf(origins), authorizationServer,
         introspectionClientId, introspectionClientSecret, claimsMapping, List.copyOf(audiences), store, signingKey,
         retiredSigningKey, retiredAt, revocationCheckInterval, upstream,
-        new Clients(cimd, List.copyOf(cimdHosts), insecureCimdLoopback, clientsJson), newSigningKey, help);
+        new Clients(cimd, List.copyOf(cimdHosts), insecureCimdLoopback, clientsJson), newSigningKey, hashPassword,
+        help);
+  }
+
+  /**
+   * Adds {@code NAME:PASSWORD} or {@code NAME:HASH}; {@code where} names the entry in errors, which
+   * never repeat the password or hash.
+   */
+  private static void addUser(Map<String, String> users, String entry, String where, String expected) {
+    int colon = entry.indexOf(':');
+    if (colon < 1 || colon == entry.length() - 1) {
+      throw new IllegalArgumentException(where.equals("--user") ? expected : where + ": " + expected);
+    }
+    String name = entry.substring(0, colon);
+    String password = entry.substring(colon + 1);
+    if (PasswordHash.isEncoded(password)) {
+      try {
+        PasswordHash.parse(password);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + " (user " + name + "): " + e.getMessage());
+      }
+    }
+    if (users.putIfAbsent(name, password) != null) {
+      throw new IllegalArgumentException(where + ": user " + name + " is already given");
+    }
   }
 
   private static String readFile(String path, String option) {

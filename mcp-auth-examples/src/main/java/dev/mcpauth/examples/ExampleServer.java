@@ -14,6 +14,7 @@ import dev.mcpauth.servlet.InteractionHandler;
 import dev.mcpauth.servlet.McpAuthContextExtractor;
 import dev.mcpauth.servlet.McpAuthServlets;
 import dev.mcpauth.servlet.OriginGuard;
+import dev.mcpauth.servlet.PasswordHash;
 import dev.mcpauth.servlet.ScopePolicy;
 import dev.mcpauth.servlet.UserAuthenticator;
 import dev.mcpauth.token.SigningKey;
@@ -24,7 +25,13 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -82,6 +89,17 @@ public final class ExampleServer implements AutoCloseable {
       System.out.println(new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate().toJSONString());
       return;
     }
+    if (options.hashPassword()) {
+      char[] password = readPassword(System.console(), System.in);
+      if (password == null || password.length == 0) {
+        System.err.println("Error: no password given");
+        System.exit(2);
+        return;
+      }
+      System.out.println(PasswordHash.of(password).encoded());
+      Arrays.fill(password, '\0');
+      return;
+    }
     ExampleServer server;
     try {
       server = start(options);
@@ -94,6 +112,26 @@ public final class ExampleServer implements AutoCloseable {
     System.out.println("MCP endpoint: " + server.mcpEndpoint());
     System.out.flush();
     server.jetty.join();
+  }
+
+  /**
+   * The password for {@code --hash-password}: typed twice at the terminal without echo, or the first
+   * line of standard input when there is no terminal (a pipe); {@code null} when they differ or none
+   * is given.
+   */
+  static char[] readPassword(Console console, InputStream in) throws IOException {
+    if (console != null) {
+      char[] password = console.readPassword("Password: ");
+      char[] again = password == null ? null : console.readPassword("Again: ");
+      if (again == null || !Arrays.equals(password, again)) {
+        System.err.println("The passwords differ.");
+        return null;
+      }
+      Arrays.fill(again, '\0');
+      return password;
+    }
+    String line = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+    return line == null ? null : line.toCharArray();
   }
 
   /** Starts the server; it is ready when this returns. */
@@ -174,7 +212,7 @@ public final class ExampleServer implements AutoCloseable {
     jetty.setHandler(context);
     jetty.start();
     if (!options.resourceServerMode() && options.users().isEmpty() && options.identity() == null) {
-      LOG.warn("No --user given: there is no login, and everyone who reaches the consent page is the user '{}'.",
+      LOG.warn("No users (--user, --users-file or MCP_AUTH_USERS): there is no login, and everyone who reaches the consent page is the user '{}'.",
           DEMO_USER);
     }
     return new ExampleServer(jetty, mcp, authorizationServer, store, baseUrl);

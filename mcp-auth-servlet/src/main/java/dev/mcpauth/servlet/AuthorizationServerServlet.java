@@ -45,6 +45,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
 
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    ServletIo.noSniff(response);
     String path = request.getRequestURI().substring(request.getContextPath().length());
     Routes.Route route = routes.find(path).orElse(null);
     if (route == null) {
@@ -77,6 +78,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
         throw e;
       }
       response.reset();
+      ServletIo.noSniff(response);
       if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
         response.setHeader("Retry-After", "5");
       }

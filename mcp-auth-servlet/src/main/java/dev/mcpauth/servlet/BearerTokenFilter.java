@@ -54,6 +54,7 @@ public final class BearerTokenFilter extends HttpFilter {
   @Override
   protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
+    ServletIo.noSniff(response); // on its refusals, and on what the MCP transport answers
     String origin = request.getHeader("Origin");
     if (!origins.hostAllowed(request.getHeader("Host")) || !origins.originAllowed(origin)) {
       ServletIo.writeJsonError(response, 403, "forbidden", "Host or Origin not allowed");

@@ -33,6 +33,7 @@ public final class ProtectedResourceServlet extends HttpServlet {
 
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    ServletIo.noSniff(response);
     String path = request.getRequestURI().substring(request.getContextPath().length());
     if (!paths.contains(path)) {
       ServletIo.writeJsonError(response, 404, "invalid_request", "Not found");

@@ -33,6 +33,15 @@ final class ServletIo {
 
   private ServletIo() {}
 
+  /**
+   * {@code X-Content-Type-Options: nosniff}: browsers take the declared type, so no JSON error or
+   * document that echoes request text is ever read as HTML or script. Every response the adapters
+   * write carries it; they set it first, before anything can commit the response.
+   */
+  static void noSniff(HttpServletResponse response) {
+    response.setHeader("X-Content-Type-Options", "nosniff");
+  }
+
   /** Reads at most {@code maxBytes} of the body; more is refused without reading it all. */
   static byte[] readBody(HttpServletRequest request, int maxBytes) throws IOException, BodyTooLarge {
     if (request.getContentLengthLong() > maxBytes) {

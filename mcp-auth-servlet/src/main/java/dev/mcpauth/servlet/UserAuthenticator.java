@@ -1,9 +1,5 @@
 package dev.mcpauth.servlet;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,25 +14,20 @@ public interface UserAuthenticator {
   Optional<String> authenticate(String username, String password);
 
   /**
-   * Fixed users, e.g. from configuration: name to password. Passwords are kept as SHA-256 hashes and
-   * compared in constant time; the subject is the user name.
+   * Fixed users, e.g. from configuration: user name to password, or to a {@link PasswordHash} in its
+   * encoded form ({@code pbkdf2-sha256$<iterations>$<salt>$<hash>}, made by {@link PasswordHash#of}),
+   * which keeps the password itself out of the configuration. A value that starts with {@code
+   * pbkdf2-sha256$} is always read as a hash. Plain passwords are hashed here, once each (about
+   * 135 ms per password at the default iteration count), and only their salted hashes are kept.
+   *
+   * <p>A check costs one PBKDF2 run whether or not the user exists: an unknown name is checked
+   * against a decoy hash with the highest iteration count in the list (so give every hash the same
+   * count). The subject is the user name.
+   *
+   * @throws IllegalArgumentException for an empty user name or password, or a malformed hash (the
+   *     message names the user, never the value)
    */
   static UserAuthenticator ofUsers(Map<String, String> passwords) {
-    Map<String, byte[]> hashes = new LinkedHashMap<>();
-    passwords.forEach((name, password) -> hashes.put(name, sha256(password)));
-    byte[] decoy = sha256("decoy");
-    return (username, password) -> {
-      byte[] expected = hashes.getOrDefault(username, decoy);
-      boolean matches = MessageDigest.isEqual(expected, sha256(password == null ? "" : password));
-      return matches && hashes.containsKey(username) ? Optional.of(username) : Optional.empty();
-    };
-  }
-
-  private static byte[] sha256(String value) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return new FixedUsers(passwords);
   }
 }

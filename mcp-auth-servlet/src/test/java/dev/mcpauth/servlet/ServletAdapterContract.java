@@ -40,6 +40,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 abstract class ServletAdapterContract {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String CALLBACK = "http://127.0.0.1:49999/callback";
+  /** alice's password, wonderland, hashed once for all tests rather than at every start. */
+  static final String ALICE = PasswordHash.of("wonderland".toCharArray()).encoded();
 
   private ServletContainer container;
   private final CookieManager cookies = new CookieManager();
@@ -74,7 +76,7 @@ abstract class ServletAdapterContract {
         .pinnedClientMetadataDocument(METADATA_CLIENT, METADATA_DOCUMENT)
         .build();
     McpAuthServlets auth = McpAuthServlets.builder(server)
-        .pages(ConsentPage.withLogin(UserAuthenticator.ofUsers(Map.of("alice", "wonderland"))))
+        .pages(ConsentPage.withLogin(UserAuthenticator.ofUsers(Map.of("alice", ALICE))))
         .scopePolicy(ScopePolicy.builder().always("mcp:read").tool("write_note", "mcp:write").build())
         .originGuard(OriginGuard.forResource(base + "/mcp").allowOrigins("http://localhost:6274"))
         .build();
@@ -445,6 +447,56 @@ abstract class ServletAdapterContract {
 
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(again.body()).contains("Wrong user name or password.");
+  }
+
+  // Every response
+
+  /**
+   * {@code X-Content-Type-Options: nosniff} on a response of each kind the library writes, so that no
+   * browser reads a JSON error or document as HTML or script: documents, endpoint answers and errors,
+   * preflights, 413s, pages and redirects, and the bearer filter's refusals and what it lets through.
+   */
+  @Test
+  void everyResponseKindWhenWrittenThenNoSniff() throws Exception {
+    String token = accessToken("mcp:read");
+    Map<String, HttpResponse<String>> responses = new java.util.LinkedHashMap<>();
+    responses.put("AS metadata", get("/.well-known/oauth-authorization-server", Map.of()));
+    responses.put("protected resource metadata", get("/.well-known/oauth-protected-resource/mcp", Map.of()));
+    responses.put("JWKS", get(issuerPath("/jwks"), Map.of()));
+    responses.put("document 405", send(HttpRequest.newBuilder(URI.create(base + "/.well-known/openid-configuration"))
+        .DELETE()));
+    responses.put("preflight", send(HttpRequest.newBuilder(URI.create(base + issuerPath("/token")))
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        .header("Origin", "http://localhost:6274").header("Access-Control-Request-Method", "POST")));
+    responses.put("registration 201", post(issuerPath("/register"), "application/json",
+        "{\"redirect_uris\":[\"" + CALLBACK + "\"],\"token_endpoint_auth_method\":\"none\"}"));
+    responses.put("token 400", post(issuerPath("/token"), "application/x-www-form-urlencoded", "grant_type=nope"));
+    responses.put("token 405", get(issuerPath("/token"), Map.of()));
+    responses.put("token 413", post(issuerPath("/token"), "application/x-www-form-urlencoded", "a=" + "x".repeat(70_000)));
+    HttpResponse<String> page = get(authorizeUrl(register(), pkce().challenge(), "mcp:read"), Map.of());
+    responses.put("consent page", page);
+    responses.put("error page", get(authorizeUrl("no-such-client", pkce().challenge(), "mcp:read"), Map.of()));
+    responses.put("consent redirect", post(issuerPath("/authorize/consent"), "application/x-www-form-urlencoded",
+        form(Map.of("handle", field(page.body(), "handle"), "form_token", field(page.body(), "form_token"),
+            "decision", "deny"))));
+    responses.put("MCP 401", postMcp("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", null, Map.of()));
+    responses.put("MCP 401 invalid_token", postMcp("{}", "not-a-token", Map.of()));
+    responses.put("MCP 403 insufficient_scope", postMcp(
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"write_note\"}}", token, Map.of()));
+    responses.put("MCP 403 Origin", postMcp("{}", token, Map.of("Origin", "https://evil.example")));
+    responses.put("MCP 415", send(HttpRequest.newBuilder(URI.create(base + "/mcp"))
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "text/plain")
+        .header("Authorization", "Bearer " + token)));
+    responses.put("MCP 413", postMcp("[" + " ".repeat(BearerTokenFilter.MAX_BODY_BYTES) + "]", token, Map.of()));
+    responses.put("MCP passed through", postMcp("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", token, Map.of()));
+
+    org.assertj.core.api.SoftAssertions softly = new org.assertj.core.api.SoftAssertions();
+    responses.forEach((kind, response) -> softly.assertThat(response.headers().allValues("X-Content-Type-Options"))
+        .as(kind + " (" + response.statusCode() + ")").containsExactly("nosniff"));
+    softly.assertAll();
+    assertThat(responses.get("consent redirect").statusCode()).isEqualTo(302);
+    assertThat(responses.get("MCP 413").statusCode()).isEqualTo(413);
+    assertThat(responses.get("MCP 415").statusCode()).isEqualTo(415);
   }
 
   // Helpers: a client, a user at the consent page, the token endpoint.

@@ -89,6 +89,8 @@ final class AuthorizingProxyServlet extends ProxyServlet {
   private static final Set<String> DROPPED_RESPONSE_HEADERS = Set.of("www-authenticate", "authentication-info",
       "set-cookie", "set-cookie2", "clear-site-data");
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuthorizingProxyServlet.class);
+  /** A failure every request can meet: a line a minute, with a count. */
+  private static final dev.mcpauth.internal.ThrottledLog THROTTLED = dev.mcpauth.internal.ThrottledLog.of(LOG);
 
   private final transient URI target;
   private final transient UpstreamSession upstream;
@@ -401,7 +403,7 @@ final class AuthorizingProxyServlet extends ProxyServlet {
       try {
         retryOrEnd(request, response);
       } catch (RuntimeException e) {
-        LOG.warn("Handling the MCP server's 401 failed", e);
+        THROTTLED.warn("Handling the MCP server's 401 failed", e);
         sendProxyResponseError(request, response, 502);
       }
     }

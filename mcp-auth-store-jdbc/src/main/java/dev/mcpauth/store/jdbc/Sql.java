@@ -1,6 +1,7 @@
 package dev.mcpauth.store.jdbc;
 
 import dev.mcpauth.OAuthException;
+import dev.mcpauth.internal.ThrottledLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Sql {
   private static final Logger LOG = LoggerFactory.getLogger(Sql.class);
+  /** An outage fails every request: a line a minute, with a count, however many requests arrive. */
+  private static final ThrottledLog THROTTLED = ThrottledLog.of(LOG);
 
   /** Sets a statement's parameters. */
   @FunctionalInterface
@@ -107,7 +110,7 @@ final class Sql {
   static OAuthException unavailable(SQLException e) {
     // SQL state and class only: a driver's message may quote parameter values.
     String detail = "database: SQLState " + e.getSQLState() + " (" + e.getClass().getSimpleName() + ")";
-    LOG.warn("The mcp-auth store is unavailable: {}", detail);
+    THROTTLED.warn("The mcp-auth store is unavailable: {}", detail);
     return OAuthException.temporarilyUnavailable("The authorization server's store is unavailable", detail);
   }
 }

@@ -3,6 +3,7 @@ package dev.mcpauth.store.redis;
 import dev.mcpauth.OAuthException;
 import dev.mcpauth.authorization.PendingAuthorization;
 import dev.mcpauth.client.Client;
+import dev.mcpauth.internal.ThrottledLog;
 import dev.mcpauth.store.ClientAssertionStore;
 import dev.mcpauth.store.ClientStore;
 import dev.mcpauth.store.GrantStore;
@@ -62,6 +63,8 @@ import redis.clients.jedis.params.SetParams;
  */
 public final class RedisStorage implements Storage {
   private static final Logger LOG = LoggerFactory.getLogger(RedisStorage.class);
+  /** An outage fails every request: a line a minute, with a count, however many requests arrive. */
+  private static final ThrottledLog THROTTLED = ThrottledLog.of(LOG);
 
   private final UnifiedJedis redis;
   private final String prefix;
@@ -363,7 +366,7 @@ public final class RedisStorage implements Storage {
       return command.get();
     } catch (JedisException e) {
       String detail = "redis: " + e.getClass().getSimpleName();
-      LOG.warn("The mcp-auth store is unavailable: {}", detail);
+      THROTTLED.warn("The mcp-auth store is unavailable: {}", detail);
       throw OAuthException.temporarilyUnavailable("The authorization server's store is unavailable", detail);
     }
   }
