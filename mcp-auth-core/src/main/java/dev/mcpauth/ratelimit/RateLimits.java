@@ -12,8 +12,10 @@ import java.util.Map;
  * <p>The defaults are meant never to touch a real client. Claude, ChatGPT and VS Code reach a server
  * from a few shared egress addresses, so the per-address limits count every user of such a client
  * together; and since this server advertises Client ID Metadata Documents, those clients do not
- * register at all. What the defaults do stop is one address flooding the stores: e.g. at most about
- * 5,600 unused registrations per address in a day instead of unbounded.
+ * register at all. What the defaults do stop is one address flooding the stores: a bucket of capacity
+ * C refilled at R admits at most C + R × T in any time T, so one address holds at most 10,000 unused
+ * registrations (5,000 + 5,000 within their 24-hour lifetime) and 1,400 pending authorizations
+ * (1,200 + 200 within their 10 minutes), instead of without bound.
  */
 public final class RateLimits {
   private static final Map<LimitedAction, List<RateLimit>> DEFAULTS = defaultMap();
