@@ -74,7 +74,7 @@ public final class AuthorizationServer {
   private AuthorizationServer(Settings settings, Optional<String> resourceName, UpstreamProvider upstream,
       UpstreamTokenSealer sealer, RateLimits rateLimits) {
     this.settings = settings;
-    this.rateLimiter = new RateLimiter(rateLimits, settings.clock());
+    this.rateLimiter = new RateLimiter(rateLimits, settings.clock(), settings.storage().rateLimits());
     this.loginThrottle = new LoginThrottle(rateLimiter);
     this.metadata = new ServerMetadata(settings, resourceName);
     this.authorizationEndpoint = new AuthorizationEndpoint(settings);
