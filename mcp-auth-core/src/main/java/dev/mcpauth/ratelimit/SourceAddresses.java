@@ -183,7 +183,9 @@ public final class SourceAddresses {
     if (candidate.indexOf('%') >= 0) {
       candidate = candidate.substring(0, candidate.indexOf('%')); // a zone index names no other host
     }
-    boolean v4 = IPV4.matcher(candidate).matches();
+    // Octets checked here: a dotted string Java cannot parse as an address would be looked up as a name.
+    boolean v4 = IPV4.matcher(candidate).matches()
+        && java.util.Arrays.stream(candidate.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255);
     boolean v6 = candidate.indexOf(':') >= 0 && candidate.chars().allMatch(c -> c == ':' || c == '.'
         || Character.digit(c, 16) >= 0);
     if (!v4 && !v6) {

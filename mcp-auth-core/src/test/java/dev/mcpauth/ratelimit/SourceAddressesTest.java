@@ -34,6 +34,9 @@ class SourceAddressesTest {
     assertThat(behindProxies.resolve("10.0.0.1", List.of("unknown"))).isEqualTo("10.0.0.1");
     // A name is never looked up: it is not an address.
     assertThat(behindProxies.resolve("10.0.0.1", List.of("localhost, 10.2.2.2"))).isEqualTo("10.2.2.2");
+    assertThat(behindProxies.resolve("10.0.0.1", List.of("999.1.1.1"))).isEqualTo("10.0.0.1");
+    assertThat(behindProxies.resolve("10.0.0.1", List.of("1.2.3.4.5"))).isEqualTo("10.0.0.1");
+    assertThat(behindProxies.resolve("10.0.0.1", List.of("1:2:3"))).isEqualTo("10.0.0.1");
   }
 
   @Test
