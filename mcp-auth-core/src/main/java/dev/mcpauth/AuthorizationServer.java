@@ -14,6 +14,11 @@ import dev.mcpauth.internal.Secrets;
 import dev.mcpauth.internal.Settings;
 import dev.mcpauth.internal.Uris;
 import dev.mcpauth.metadata.ServerMetadata;
+import dev.mcpauth.ratelimit.LimitedAction;
+import dev.mcpauth.ratelimit.LoginThrottle;
+import dev.mcpauth.ratelimit.RateLimit;
+import dev.mcpauth.ratelimit.RateLimiter;
+import dev.mcpauth.ratelimit.RateLimits;
 import dev.mcpauth.store.Storage;
 import dev.mcpauth.store.UpstreamTokenStore;
 import dev.mcpauth.store.memory.InMemoryStorage;
@@ -63,10 +68,14 @@ public final class AuthorizationServer {
   private final TokenService tokens;
   private final UpstreamLogin upstreamLogin;
   private final UpstreamSession upstreamSession;
+  private final RateLimiter rateLimiter;
+  private final LoginThrottle loginThrottle;
 
   private AuthorizationServer(Settings settings, Optional<String> resourceName, UpstreamProvider upstream,
-      UpstreamTokenSealer sealer) {
+      UpstreamTokenSealer sealer, RateLimits rateLimits) {
     this.settings = settings;
+    this.rateLimiter = new RateLimiter(rateLimits, settings.clock(), settings.storage().rateLimits());
+    this.loginThrottle = new LoginThrottle(rateLimiter);
     this.metadata = new ServerMetadata(settings, resourceName);
     this.authorizationEndpoint = new AuthorizationEndpoint(settings);
     this.registrationEndpoint = new RegistrationEndpoint(settings);
@@ -94,6 +103,19 @@ public final class AuthorizationServer {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The per-address limits of the endpoints, for the web adapter to apply before it hands a request
+   * to an endpoint (see {@link Builder#rateLimit}).
+   */
+  public RateLimiter rateLimiter() {
+    return rateLimiter;
+  }
+
+  /** The failed-login limits, for login pages. */
+  public LoginThrottle loginThrottle() {
+    return loginThrottle;
   }
 
   public String issuer() {
@@ -198,8 +220,32 @@ public final class AuthorizationServer {
     private final Set<String> metadataDocumentHosts = new LinkedHashSet<>();
     private final Map<String, String> pinnedMetadataDocuments = new LinkedHashMap<>();
     private DocumentFetcher documentFetcher;
+    private RateLimits rateLimits = RateLimits.defaults();
 
     private Builder() {}
+
+    /**
+     * Replaces the limits of {@code action} (several may be given; each must admit a request). The
+     * defaults are in {@link RateLimits#defaults()}: generous, since shared egress addresses
+     * (Claude's, ChatGPT's, a company's NAT) count many users as one source.
+     */
+    public Builder rateLimit(LimitedAction action, RateLimit... limits) {
+      Objects.requireNonNull(action, "action");
+      if (limits.length == 0) {
+        throw new IllegalArgumentException("give at least one limit, or call withoutRateLimit(" + action + ")");
+      }
+      this.rateLimits = rateLimits.with(action, limits);
+      return this;
+    }
+
+    /**
+     * Removes every limit of {@code action}: for a server that limits rates in front of it (a
+     * gateway), since otherwise anyone may fill the stores or guess passwords at full speed.
+     */
+    public Builder withoutRateLimit(LimitedAction action) {
+      this.rateLimits = rateLimits.with(Objects.requireNonNull(action, "action"));
+      return this;
+    }
 
     /**
      * The issuer identifier (RFC 8414 §2): an https URL without query, fragment or trailing slash,
@@ -510,7 +556,7 @@ public final class AuthorizationServer {
               + e.getMessage() + "; use InMemoryStorage, JdbcStorage or RedisStorage");
         }
       }
-      return new AuthorizationServer(settings, Optional.ofNullable(resourceName), upstream, upstreamSealer);
+      return new AuthorizationServer(settings, Optional.ofNullable(resourceName), upstream, upstreamSealer, rateLimits);
     }
 
     /**

@@ -150,6 +150,9 @@ public final class AuthorizationEndpoint {
 
   private String issueCode(PendingAuthorization pending, Decision.Approve approve, Client client,
       Consumer<Grant> grantCreated) {
+    // Used from here on, so its registration no longer lapses; before the grant exists, so that no
+    // store reaping lapsed registrations ever finds a client with a grant still lapsing.
+    settings.clients().directory().markUsed(client);
     Instant now = settings.clock().instant();
     Grant grant = new Grant(
         settings.secrets().newId(),
@@ -167,7 +170,6 @@ public final class AuthorizationEndpoint {
     settings.storage().tokens().save(new StoredToken(
         TokenHash.of(code), TokenKind.AUTHORIZATION_CODE, grant.id(), grant.clientId(), now,
         now.plus(settings.lifetimes().authorizationCode())));
-    settings.clients().directory().markUsed(client); // used: a registration no longer lapses
     settings.events().publish(EventType.AUTHORIZATION_APPROVED, grant.clientId(), grant.id(), grant.subject());
     return code;
   }

@@ -1,5 +1,7 @@
 package dev.mcpauth.store;
 
+import java.util.Optional;
+
 /**
  * Everything the authorization server keeps, as one pluggable unit. Every value given to a store is
  * free of raw secrets: codes, tokens, client secrets and handles arrive as {@link TokenHash}es.
@@ -30,5 +32,13 @@ public interface Storage {
    */
   default UpstreamTokenStore upstreamTokens() {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no upstream tokens");
+  }
+
+  /**
+   * The rate limiter's buckets, when replicas share this store and so should share the limits.
+   * Empty (the default, and the in-memory store's answer) means each process counts on its own.
+   */
+  default Optional<RateLimitStore> rateLimits() {
+    return Optional.empty();
   }
 }

@@ -12,7 +12,20 @@ import dev.mcpauth.testing.Pkce;
 import dev.mcpauth.testing.TestClient;
 import dev.mcpauth.testing.TestServer;
 import dev.mcpauth.token.TokenVerifier;
+import dev.mcpauth.client.Client;
+import dev.mcpauth.store.ClientAssertionStore;
+import dev.mcpauth.store.ClientStore;
+import dev.mcpauth.store.GrantStore;
+import dev.mcpauth.store.PendingAuthorizationStore;
+import dev.mcpauth.store.Storage;
+import dev.mcpauth.store.TokenStore;
+import dev.mcpauth.store.memory.InMemoryStorage;
+import dev.mcpauth.token.Grant;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -107,5 +120,60 @@ class ExpiryTest {
 
     assertThat(test.authorize(test.authorizeParams(client, Pkce.generate())))
         .isInstanceOf(AuthorizationStep.Interaction.class);
+  }
+
+  @Test
+  void approvalWhenItCreatesTheFirstGrantThenTheClientNoLongerLapsesBeforeTheGrantExists() {
+    InMemoryStorage inner = new InMemoryStorage(dev.mcpauth.testing.MutableClock.atStart()); // the server's time
+    List<Optional<Instant>> clientExpiryAtGrantSave = new ArrayList<>();
+    Storage recording = new Storage() {
+      @Override
+      public ClientStore clients() {
+        return inner.clients();
+      }
+
+      @Override
+      public PendingAuthorizationStore pendingAuthorizations() {
+        return inner.pendingAuthorizations();
+      }
+
+      @Override
+      public GrantStore grants() {
+        return new GrantStore() {
+          @Override
+          public void save(Grant grant) {
+            clientExpiryAtGrantSave.add(inner.clients().find(grant.clientId()).map(Client::expiresAt));
+            inner.grants().save(grant);
+          }
+
+          @Override
+          public Optional<Grant> find(String grantId) {
+            return inner.grants().find(grantId);
+          }
+
+          @Override
+          public void revoke(String grantId) {
+            inner.grants().revoke(grantId);
+          }
+        };
+      }
+
+      @Override
+      public TokenStore tokens() {
+        return inner.tokens();
+      }
+
+      @Override
+      public ClientAssertionStore clientAssertions() {
+        return inner.clientAssertions();
+      }
+    };
+    TestServer server = TestServer.create(builder -> builder.storage(recording));
+    TestClient registered = server.registerPublic("https://app.example.com/cb");
+
+    server.tokens(registered);
+
+    // Marked used first: a store reaping lapsed clients can never find this one lapsed while it has a grant.
+    assertThat(clientExpiryAtGrantSave).hasSize(1).allSatisfy(expiry -> assertThat(expiry).isEmpty());
   }
 }

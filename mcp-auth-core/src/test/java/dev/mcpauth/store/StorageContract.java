@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mcpauth.authorization.PendingAuthorization;
 import dev.mcpauth.client.Client;
 import dev.mcpauth.client.ClientAuthMethod;
+import dev.mcpauth.ratelimit.LimitedAction;
+import dev.mcpauth.ratelimit.RateLimit;
+import dev.mcpauth.ratelimit.RateLimiter;
+import dev.mcpauth.ratelimit.RateLimits;
 import dev.mcpauth.testing.Concurrently;
 import dev.mcpauth.testing.MutableClock;
 import dev.mcpauth.token.Grant;
@@ -198,6 +202,65 @@ public abstract class StorageContract {
     List<Boolean> first = Concurrently.run(32, () -> pick().clientAssertions().markUsed(assertionId, expiresAt));
 
     assertThat(first).filteredOn(Boolean::booleanValue).hasSize(1);
+  }
+
+  // Rate-limit buckets (stores that replicas share)
+
+  @Test
+  void rateLimitsWhenComparedAndSetThenReplacedOnlyWhenStillAsReadOnEveryInstance() {
+    RateLimitStore buckets = sharedRateLimits();
+    String key = "registration:" + id();
+    Instant expiresAt = clock.instant().plus(Duration.ofHours(1));
+
+    assertThat(buckets.find(key)).isEmpty();
+    assertThat(buckets.compareAndSet(key, Optional.empty(), new byte[] {1, 2}, expiresAt)).isTrue();
+    assertThat(buckets.compareAndSet(key, Optional.empty(), new byte[] {9}, expiresAt)).isFalse();
+    assertThat(secondInstance().rateLimits().orElseThrow().find(key)).hasValueSatisfying(
+        state -> assertThat(state).containsExactly(1, 2));
+    assertThat(buckets.compareAndSet(key, Optional.of(new byte[] {1}), new byte[] {9}, expiresAt)).isFalse();
+    assertThat(secondInstance().rateLimits().orElseThrow()
+        .compareAndSet(key, Optional.of(new byte[] {1, 2}), new byte[] {3, 0, -1}, expiresAt)).isTrue();
+    assertThat(buckets.find(key)).hasValueSatisfying(state -> assertThat(state).containsExactly(3, 0, -1));
+  }
+
+  @Test
+  @Timeout(60)
+  void rateLimitsWhenThirtyTwoSetOneNewKeyOnTwoInstancesAtOnceThenExactlyOneWins() throws Exception {
+    sharedRateLimits();
+    String key = "token:" + id();
+    Instant expiresAt = clock.instant().plus(Duration.ofHours(1));
+
+    List<Boolean> won = Concurrently.run(32, () -> pick().rateLimits().orElseThrow()
+        .compareAndSet(key, Optional.empty(), new byte[] {7}, expiresAt));
+
+    assertThat(won).filteredOn(Boolean::booleanValue).hasSize(1);
+  }
+
+  @Test
+  @Timeout(120)
+  void rateLimiterWhenTwoReplicasCountOneAddressAtOnceThenTheLimitHoldsAcrossThem() throws Exception {
+    sharedRateLimits();
+    RateLimits limits = RateLimits.defaults().with(LimitedAction.REGISTRATION, RateLimit.perHour(10));
+    RateLimiter first = new RateLimiter(limits, clock, storage.rateLimits());
+    RateLimiter second = new RateLimiter(limits, clock, secondInstance().rateLimits());
+    String address = "192.0.2." + new java.util.Random().nextInt(250);
+    java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
+
+    List<Boolean> admitted = Concurrently.run(32, () -> (turn.getAndIncrement() % 2 == 0 ? first : second)
+        .tryAcquire(LimitedAction.REGISTRATION, address).isEmpty());
+
+    assertThat(admitted).filteredOn(Boolean::booleanValue).hasSize(10);
+    assertThat(second.tryAcquire(LimitedAction.REGISTRATION, address)).contains(Duration.ofMinutes(6));
+    clock.advance(Duration.ofMinutes(6));
+    assertThat(first.tryAcquire(LimitedAction.REGISTRATION, address)).isEmpty();
+    assertThat(second.tryAcquire(LimitedAction.REGISTRATION, address)).isPresent();
+  }
+
+  /** The store's shared buckets; a store without them (in memory: per process) skips these cases. */
+  private RateLimitStore sharedRateLimits() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(storage.rateLimits().isPresent(),
+        "per-process rate limits: nothing shared to test");
+    return storage.rateLimits().get();
   }
 
   // Clients

@@ -1,10 +1,14 @@
 package dev.mcpauth.examples;
 
 import dev.mcpauth.servlet.PasswordHash;
+import dev.mcpauth.ratelimit.LimitedAction;
+import dev.mcpauth.ratelimit.RateLimit;
+import dev.mcpauth.ratelimit.SourceAddresses;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +33,7 @@ import java.util.Map;
  * @param retiredAt when the retired key stopped signing ({@code --retired-at}), or {@code null} without one
  * @param revocationCheckInterval seconds a cached verification is trusted, or {@code null} for the default
  * @param clients how clients identify themselves: metadata documents and pre-registered clients
+ * @param limits rate limits and the trusted proxies that name the source address
  * @param newSigningKey whether to print a new signing key (a private JWK) and exit
  * @param hashPassword whether to read a password, print its hash for a user entry and exit
  * @param help whether to print the usage and exit
@@ -36,8 +41,25 @@ import java.util.Map;
 record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<String> allowedOrigins,
     String authorizationServer, String introspectionClientId, String introspectionClientSecret, String claimsMapping,
     List<String> acceptedAudiences, String store, String signingKey, String retiredSigningKey, Instant retiredAt,
-    Integer revocationCheckInterval, Identity identity, Clients clients, boolean newSigningKey, boolean hashPassword,
-    boolean help) {
+    Integer revocationCheckInterval, Identity identity, Clients clients, Limits limits, boolean newSigningKey,
+    boolean hashPassword, boolean help) {
+  /**
+   * Rate limiting of the embedded authorization server.
+   *
+   * @param trustedProxies {@code --trusted-proxy}: CIDR blocks whose {@code X-Forwarded-For} names the source
+   * @param rateLimits {@code --rate-limit}: the actions whose limits replace the defaults; an empty list is off
+   */
+  record Limits(List<String> trustedProxies, Map<LimitedAction, List<RateLimit>> rateLimits) {}
+
+  /** The names {@code --rate-limit} takes. */
+  static final Map<String, LimitedAction> RATE_LIMITED = Map.of(
+      "registration", LimitedAction.REGISTRATION,
+      "token", LimitedAction.TOKEN,
+      "authorization", LimitedAction.AUTHORIZATION,
+      "introspection", LimitedAction.INTROSPECTION_AND_REVOCATION,
+      "login-per-user", LimitedAction.FAILED_LOGIN_PER_USER,
+      "login-per-address", LimitedAction.FAILED_LOGIN_PER_ADDRESS);
+
   /**
    * Client identity options of the embedded authorization server.
    *
@@ -119,6 +141,17 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
         --clients FILE          pre-registered clients: a JSON array of RFC 7591 client metadata
                                 with client_id and client_secret or jwks/jwks_uri; grant_types may
                                 include client_credentials (machine clients), scope limits each
+        --trusted-proxy CIDR    a reverse proxy in front of this server, e.g. 10.0.0.0/8; repeatable.
+                                For requests from it, rate limits count the client address that its
+                                X-Forwarded-For names (read from the right). Without it, every request
+                                counts by its connection's address
+        --rate-limit NAME=LIMIT[,LIMIT...]|NAME=off
+                                replace a default rate limit; NAME is registration (default
+                                600/hour,5000/day per address), token (1200/minute), authorization
+                                (1200/hour), introspection (with revocation, 6000/minute),
+                                login-per-user (failed logins: 5/minute,20/hour,100/day) or
+                                login-per-address (30/minute,300/hour); LIMIT is N/second, N/minute,
+                                N/hour or N/day. Repeatable. Over a limit: 429 with Retry-After
         --revocation-check-interval SECONDS
                                 how long a cached token verification is trusted before the grant is
                                 read again: the bound on seeing another replica's revocation
@@ -179,6 +212,8 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
     List<String> cimdHosts = new ArrayList<>();
     boolean insecureCimdLoopback = false;
     String clientsJson = null;
+    List<String> trustedProxies = new ArrayList<>();
+    Map<LimitedAction, List<RateLimit>> rateLimits = new EnumMap<>(LimitedAction.class);
     Map<String, String> identity = new LinkedHashMap<>();
     for (String variable : List.of("IDENTITY_SERVER_URL", "IDENTITY_SERVER_METADATA_FILE", "IDENTITY_CLIENT_ID",
         "IDENTITY_CLIENT_SECRET", "IDENTITY_SCOPE")) {
@@ -245,6 +280,8 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
         case "--insecure-cimd-loopback" -> insecureCimdLoopback = true;
         case "--clients" -> clientsJson = readFile(value(args, ++i, arg), arg);
         case "--revocation-check-interval" -> revocationCheckInterval = seconds(value(args, ++i, arg), arg);
+        case "--trusted-proxy" -> trustedProxies.add(cidr(value(args, ++i, arg), arg));
+        case "--rate-limit" -> rateLimit(value(args, ++i, arg), rateLimits);
         default -> throw new IllegalArgumentException("unknown option " + arg);
       }
     }
@@ -273,6 +310,10 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
       if (!store.equals("memory") || signingKey != null || retiredSigningKey != null || revocationCheckInterval != null) {
         throw new IllegalArgumentException("--store, --signing-key, --retired-signing-key, --retired-at and"
             + " --revocation-check-interval are for the embedded authorization server, not for --authorization-server");
+      }
+      if (!trustedProxies.isEmpty() || !rateLimits.isEmpty()) {
+        throw new IllegalArgumentException("--trusted-proxy and --rate-limit are for the embedded authorization server,"
+            + " not for --authorization-server");
       }
       if (!cimd || !cimdHosts.isEmpty() || insecureCimdLoopback || clientsJson != null) {
         throw new IllegalArgumentException("--cimd, --cimd-allow-host, --insecure-cimd-loopback and --clients are for the"
@@ -304,8 +345,8 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
     return new ExampleOptions(port, baseUrl, Map.copyOf(users), List.copyOf(origins), authorizationServer,
         introspectionClientId, introspectionClientSecret, claimsMapping, List.copyOf(audiences), store, signingKey,
         retiredSigningKey, retiredAt, revocationCheckInterval, upstream,
-        new Clients(cimd, List.copyOf(cimdHosts), insecureCimdLoopback, clientsJson), newSigningKey, hashPassword,
-        help);
+        new Clients(cimd, List.copyOf(cimdHosts), insecureCimdLoopback, clientsJson),
+        new Limits(List.copyOf(trustedProxies), Map.copyOf(rateLimits)), newSigningKey, hashPassword, help);
   }
 
   /**
@@ -329,6 +370,37 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
     if (users.putIfAbsent(name, password) != null) {
       throw new IllegalArgumentException(where + ": user " + name + " is already given");
     }
+  }
+
+  private static String cidr(String value, String option) {
+    try {
+      SourceAddresses.trustingProxies(List.of(value), SourceAddresses.Header.X_FORWARDED_FOR);
+      return value;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + ": " + e.getMessage());
+    }
+  }
+
+  /** {@code registration=600/hour,5000/day} or {@code registration=off}. */
+  private static void rateLimit(String value, Map<LimitedAction, List<RateLimit>> rateLimits) {
+    int eq = value.indexOf('=');
+    LimitedAction action = eq < 0 ? null : RATE_LIMITED.get(value.substring(0, eq));
+    if (action == null) {
+      throw new IllegalArgumentException("--rate-limit takes NAME=LIMIT[,LIMIT...] or NAME=off, NAME one of "
+          + String.join(", ", new java.util.TreeSet<>(RATE_LIMITED.keySet())) + ", e.g. registration=600/hour");
+    }
+    String limits = value.substring(eq + 1);
+    List<RateLimit> parsed = new ArrayList<>();
+    if (!limits.equals("off")) {
+      for (String limit : limits.split(",")) {
+        try {
+          parsed.add(RateLimit.parse(limit));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--rate-limit " + value + ": " + e.getMessage());
+        }
+      }
+    }
+    rateLimits.put(action, List.copyOf(parsed));
   }
 
   private static String readFile(String path, String option) {

@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.mcpauth.AuthorizationServer;
 import dev.mcpauth.client.PreRegisteredClients;
 import dev.mcpauth.fetch.DocumentFetcher;
+import dev.mcpauth.ratelimit.RateLimit;
 import dev.mcpauth.examples.proxy.ProxyServer;
 import dev.mcpauth.resource.ClaimsMapping;
 import dev.mcpauth.resource.ResourceServer;
@@ -179,12 +180,20 @@ public final class ExampleServer implements AutoCloseable {
       if (options.revocationCheckInterval() != null) {
         builder.revocationCheckInterval(Duration.ofSeconds(options.revocationCheckInterval()));
       }
+      options.limits().rateLimits().forEach((action, limits) -> {
+        if (limits.isEmpty()) {
+          builder.withoutRateLimit(action);
+        } else {
+          builder.rateLimit(action, limits.toArray(RateLimit[]::new));
+        }
+      });
       authorizationServer = builder.build();
       auth = McpAuthServlets.builder(authorizationServer)
           .pages(authorizationServer.upstreamLogin().<InteractionHandler>map(ConsentPage::withUpstreamLogin)
               .orElseGet(() -> pages(options)))
           .scopePolicy(scopePolicy)
           .originGuard(originGuard)
+          .trustedProxies(options.limits().trustedProxies().toArray(String[]::new))
           .build();
     }
 

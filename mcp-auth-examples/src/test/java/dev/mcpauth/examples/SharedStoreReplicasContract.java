@@ -92,7 +92,7 @@ abstract class SharedStoreReplicasContract {
   private ExampleProcess replica(int port) throws Exception {
     return ExampleProcess.start("--port", String.valueOf(port), "--base-url", host.baseUrl(),
         "--store", store(URI.create(System.getenv(storeVariable()).replaceFirst("^jdbc:", "")), "127.0.0.1:" + storeProxy.port()),
-        "--signing-key", signingKey.toString(), "--user", "alice:wonderland",
+        "--signing-key", signingKey.toString(), "--user", "alice:wonderland", "--trusted-proxy", "127.0.0.0/8",
         "--revocation-check-interval", String.valueOf(REVOCATION_CHECK_INTERVAL.toSeconds()));
   }
 
@@ -211,6 +211,37 @@ abstract class SharedStoreReplicasContract {
     Duration left = Duration.between(Instant.now(), retryAt);
     if (!left.isNegative()) {
       TimeUnit.MILLISECONDS.sleep(left.toMillis() + 1);
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void registrationsFromOneAddressWhenSpreadOverBothReplicasThenOneLimitHoldsAcrossThem() throws Exception {
+    // A fresh address each run (the load balancer, trusted, names it): the store keeps buckets for hours.
+    java.util.Random random = new java.util.Random();
+    String address = String.format("2001:db8:%x:%x::1", random.nextInt(0x10000), random.nextInt(0x10000));
+    int accepted = 0;
+    HttpResponse<String> refused = null;
+    for (int i = 0; i < 1_300 && refused == null; i++) {
+      HttpResponse<String> response = host.send(i % 2 == 0 ? portA : portB, "POST", "/register", "application/json",
+          "{\"redirect_uris\":[\"http://127.0.0.1:9/cb\"],\"token_endpoint_auth_method\":\"none\"}",
+          Map.of("X-Forwarded-For", address));
+      if (response.statusCode() == 201) {
+        accepted++;
+      } else {
+        refused = response;
+      }
+    }
+
+    // The default 600 per hour for both together (counted per replica, it would be 1,200); at most
+    // 50 more refill within the test's 5 minutes.
+    assertThat(refused).as("a refusal").isNotNull();
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+    assertThat(accepted).isBetween(600, 650);
+    assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+    for (int port : new int[] {portA, portB}) {
+      assertThat(host.send(port, "POST", "/register", "application/json", "{\"redirect_uris\":[\"http://127.0.0.1:9/cb\"]}",
+          Map.of("X-Forwarded-For", address)).statusCode()).isEqualTo(429);
     }
   }
 

@@ -6,12 +6,19 @@ import dev.mcpauth.OAuthException;
 import dev.mcpauth.authorization.AuthorizationStep;
 import dev.mcpauth.http.EndpointRequest;
 import dev.mcpauth.http.EndpointResponse;
+import dev.mcpauth.ratelimit.LimitedAction;
+import dev.mcpauth.ratelimit.SourceAddresses;
+import dev.mcpauth.ratelimit.TooManyRequests;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +38,20 @@ public final class AuthorizationServerServlet extends HttpServlet {
   private final transient AuthorizationServer server;
   private final transient InteractionHandler pages;
   private final transient Routes routes;
+  private final transient SourceAddresses sourceAddresses;
 
+  /** Rate limits count by the connection's address: behind a proxy, use the other constructor. */
   public AuthorizationServerServlet(AuthorizationServer server, InteractionHandler pages) {
+    this(server, pages, SourceAddresses.direct());
+  }
+
+  /** @param sourceAddresses which proxies' forwarding headers name the source address */
+  public AuthorizationServerServlet(AuthorizationServer server, InteractionHandler pages,
+      SourceAddresses sourceAddresses) {
     this.server = Objects.requireNonNull(server, "server");
     this.pages = Objects.requireNonNull(pages, "pages");
     this.routes = new Routes(server);
+    this.sourceAddresses = Objects.requireNonNull(sourceAddresses, "sourceAddresses");
   }
 
   /** The host-relative paths this servlet answers on. */
@@ -52,6 +68,9 @@ public final class AuthorizationServerServlet extends HttpServlet {
       ServletIo.writeJsonError(response, 404, "invalid_request", "Not found");
       return;
     }
+    if (overLimit(request, response, route.kind())) {
+      return;
+    }
     switch (route.kind()) {
       case AUTHORIZE, CONSENT, UPSTREAM_CALLBACK -> page(request, response, route.kind());
       case TOKEN -> post(request, response, server.tokenEndpoint()::handle);
@@ -63,6 +82,44 @@ public final class AuthorizationServerServlet extends HttpServlet {
       case OPENID_METADATA -> Documents.serve(request, response, server.metadata().openidConfiguration());
       case RESOURCE_METADATA -> Documents.serve(request, response, server.metadata().protectedResource(route.resource()));
     }
+  }
+
+  /**
+   * Counts the request against its endpoint's per-address limit and answers 429 when it is over:
+   * before the body is read, so a flood costs no parsing. Preflights and documents are not counted.
+   */
+  private boolean overLimit(HttpServletRequest request, HttpServletResponse response, Routes.Kind kind)
+      throws IOException {
+    LimitedAction action = switch (kind) {
+      case REGISTER -> LimitedAction.REGISTRATION;
+      case TOKEN -> LimitedAction.TOKEN;
+      case AUTHORIZE -> LimitedAction.AUTHORIZATION;
+      case REVOKE, INTROSPECT -> LimitedAction.INTROSPECTION_AND_REVOCATION;
+      default -> null;
+    };
+    if (action == null || Cors.isPreflight(request)) {
+      return false;
+    }
+    Optional<Duration> wait = server.rateLimiter().tryAcquire(action, sourceAddress(request, sourceAddresses));
+    if (wait.isEmpty()) {
+      return false;
+    }
+    if (kind == Routes.Kind.AUTHORIZE) {
+      response.setHeader("Retry-After", Long.toString(wait.get().toSeconds()));
+      Pages.error(response, 429, "Too many requests from your address. Try again in " + wait.get().toSeconds()
+          + " seconds.");
+    } else {
+      Cors.allowAnyOrigin(response);
+      ServletIo.write(TooManyRequests.response(wait.get()), response);
+    }
+    return true;
+  }
+
+  /** The request's source address, by the connection or the trusted proxies' header. */
+  static String sourceAddress(HttpServletRequest request, SourceAddresses sourceAddresses) {
+    String header = sourceAddresses.header() == SourceAddresses.Header.FORWARDED ? "Forwarded" : "X-Forwarded-For";
+    List<String> values = Collections.list(request.getHeaders(header));
+    return sourceAddresses.resolve(request.getRemoteAddr(), values);
   }
 
   /** The pages: a store that fails while one is shown or submitted gives an error page, never a 500. */
@@ -177,7 +234,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
 
   private InteractionContext context(HttpServletRequest request, HttpServletResponse response) {
     return new InteractionContext(request, response, request.getContextPath() + routes.consentPath(),
-        server.authorizationEndpoint(), pages);
+        server.authorizationEndpoint(), pages, sourceAddress(request, sourceAddresses), server.loginThrottle());
   }
 
   /** A body-carrying endpoint that browser clients may call cross-origin. */

@@ -6,6 +6,7 @@ import dev.mcpauth.upstream.UpstreamLogin;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -62,7 +63,7 @@ public final class ConsentPage implements InteractionHandler {
 
   @Override
   public void show(String handle, ConsentRequest request, InteractionContext context) throws IOException {
-    render(handle, request, context, null, "");
+    render(handle, request, context, 200, null, "");
   }
 
   @Override
@@ -91,13 +92,26 @@ public final class ConsentPage implements InteractionHandler {
           goUpstream(handle.get(), context);
           return;
         }
-        Optional<String> subject = users == null
-            ? Optional.of(singleSubject)
-            : users.authenticate(single(request, USERNAME).orElse(""), single(request, PASSWORD).orElse(""));
-        if (subject.isEmpty()) {
-          render(handle.get(), pending.get(), context, "Wrong user name or password.", single(request, USERNAME).orElse(""));
+        if (users == null) {
+          context.complete(handle.get(), Decision.approve(singleSubject, pending.get().scopes()));
           return;
         }
+        String username = single(request, USERNAME).orElse("");
+        // Counted before the password is checked, by name whether or not the user exists: a refused
+        // attempt looks and takes the same for every name.
+        Optional<Duration> wait = context.loginThrottle().tryAttempt(username, context.sourceAddress());
+        if (wait.isPresent()) {
+          context.response().setHeader("Retry-After", Long.toString(wait.get().toSeconds()));
+          render(handle.get(), pending.get(), context, 429, "Too many failed logins. Try again in "
+              + wait.get().toSeconds() + " seconds.", username);
+          return;
+        }
+        Optional<String> subject = users.authenticate(username, single(request, PASSWORD).orElse(""));
+        if (subject.isEmpty()) {
+          render(handle.get(), pending.get(), context, 200, "Wrong user name or password.", username);
+          return;
+        }
+        context.loginThrottle().succeeded(username, context.sourceAddress());
         context.complete(handle.get(), Decision.approve(subject.get(), pending.get().scopes()));
       }
       default -> Pages.error(context.response(), 400, "Unknown decision.");
@@ -119,8 +133,8 @@ public final class ConsentPage implements InteractionHandler {
     context.response().sendRedirect(begun.authorizationUrl().toString());
   }
 
-  private void render(String handle, ConsentRequest request, InteractionContext context, String error, String username)
-      throws IOException {
+  private void render(String handle, ConsentRequest request, InteractionContext context, int status, String error,
+      String username) throws IOException {
     String browserKey = binding.browserKey(context.request(), context.response());
     String name = Pages.escape(request.clientName());
     StringBuilder html = new StringBuilder();
@@ -180,7 +194,7 @@ public final class ConsentPage implements InteractionHandler {
         .append(upstream != null ? "Approve and sign in" : "Approve").append("</button>")
         .append("</div></form>");
     html.append("<p class=\"small\">Client ID <code>").append(Pages.escape(request.clientId())).append("</code></p>");
-    Pages.write(context.response(), 200, "Authorize " + request.clientName(), html.toString());
+    Pages.write(context.response(), status, "Authorize " + request.clientName(), html.toString());
   }
 
   private static boolean isHttps(String uri) {

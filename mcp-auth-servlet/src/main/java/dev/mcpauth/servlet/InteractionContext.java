@@ -4,6 +4,7 @@ import dev.mcpauth.authorization.AuthorizationEndpoint;
 import dev.mcpauth.authorization.AuthorizationStep;
 import dev.mcpauth.authorization.ConsentRequest;
 import dev.mcpauth.authorization.Decision;
+import dev.mcpauth.ratelimit.LoginThrottle;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -20,9 +21,13 @@ public final class InteractionContext {
   private final String formAction;
   private final AuthorizationEndpoint endpoint;
   private final InteractionHandler handler;
+  private final String sourceAddress;
+  private final LoginThrottle loginThrottle;
 
   InteractionContext(HttpServletRequest request, HttpServletResponse response, String formAction,
-      AuthorizationEndpoint endpoint, InteractionHandler handler) {
+      AuthorizationEndpoint endpoint, InteractionHandler handler, String sourceAddress, LoginThrottle loginThrottle) {
+    this.sourceAddress = sourceAddress;
+    this.loginThrottle = loginThrottle;
     this.request = request;
     this.response = response;
     this.formAction = formAction;
@@ -46,6 +51,22 @@ public final class InteractionContext {
   /** Whether the request came over https, so cookies can be {@code Secure} and {@code __Host-}. */
   public boolean secure() {
     return request.isSecure();
+  }
+
+  /**
+   * Who sent the request: the connection's address, or the one the configured trusted proxies
+   * name (an IPv6 one as its /64). For per-address limits, not for display.
+   */
+  public String sourceAddress() {
+    return sourceAddress;
+  }
+
+  /**
+   * The server's failed-login limits: a login form calls {@link LoginThrottle#tryAttempt} before it
+   * checks a password and {@link LoginThrottle#succeeded} when the password was right.
+   */
+  public LoginThrottle loginThrottle() {
+    return loginThrottle;
   }
 
   /** The pending authorization for a handle, while it is pending. */

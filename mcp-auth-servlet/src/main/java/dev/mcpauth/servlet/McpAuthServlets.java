@@ -1,6 +1,7 @@
 package dev.mcpauth.servlet;
 
 import dev.mcpauth.AuthorizationServer;
+import dev.mcpauth.ratelimit.SourceAddresses;
 import dev.mcpauth.resource.ResourceServer;
 import dev.mcpauth.token.TokenVerifier;
 import jakarta.servlet.DispatcherType;
@@ -10,7 +11,9 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -44,7 +47,8 @@ public final class McpAuthServlets {
 
   private McpAuthServlets(Builder builder) {
     if (builder.server != null) {
-      AuthorizationServerServlet servlet = new AuthorizationServerServlet(builder.server, builder.pages);
+      AuthorizationServerServlet servlet = new AuthorizationServerServlet(builder.server, builder.pages,
+          builder.sourceAddresses);
       this.authorizationServlet = servlet;
       this.authorizationPaths = servlet.paths();
     } else {
@@ -125,6 +129,9 @@ public final class McpAuthServlets {
     private InteractionHandler pages;
     private ScopePolicy scopePolicy = ScopePolicy.require();
     private OriginGuard originGuard;
+    private final List<String> trustedProxies = new ArrayList<>();
+    private SourceAddresses.Header forwardedHeader = SourceAddresses.Header.X_FORWARDED_FOR;
+    private SourceAddresses sourceAddresses;
 
     private Builder(AuthorizationServer server, ResourceServer resourceServer) {
       this.server = server;
@@ -163,8 +170,32 @@ public final class McpAuthServlets {
       return this;
     }
 
+    /**
+     * Reverse proxies (load balancers, ingress) in front of this server, as CIDR blocks such as
+     * {@code 10.0.0.0/8}: for requests from them, the per-address rate limits count the address their
+     * forwarding header names ({@link #forwardedHeader}), read from the right. Without any, every
+     * request counts by its connection's address, so behind a proxy all clients would share one
+     * limit. Never list addresses that clients can connect from: they could then name any source.
+     */
+    public Builder trustedProxies(String... cidrs) {
+      this.trustedProxies.addAll(List.of(cidrs));
+      return this;
+    }
+
+    /** The header the trusted proxies write: {@code X-Forwarded-For} (default) or RFC 7239 {@code Forwarded}. */
+    public Builder forwardedHeader(SourceAddresses.Header header) {
+      this.forwardedHeader = Objects.requireNonNull(header, "header");
+      return this;
+    }
+
     /** @throws IllegalStateException naming what is missing */
     public McpAuthServlets build() {
+      try {
+        sourceAddresses = trustedProxies.isEmpty()
+            ? SourceAddresses.direct() : SourceAddresses.trustingProxies(trustedProxies, forwardedHeader);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("Invalid mcp-auth configuration: " + e.getMessage(), e);
+      }
       if (resourceServer != null) {
         if (pages != null) {
           throw new IllegalStateException("Invalid mcp-auth configuration: a resource server has no login or consent"

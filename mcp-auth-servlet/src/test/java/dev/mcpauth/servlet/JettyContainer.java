@@ -18,7 +18,12 @@ final class JettyContainer implements ServletContainer {
   public void start(int port, ServletContainerInitializer initializer, HttpServlet servlet, String path) throws Exception {
     server = new Server();
     HttpConfiguration http = new HttpConfiguration();
-    http.addCustomizer(new ForwardedRequestCustomizer());
+    ForwardedRequestCustomizer forwarded = new ForwardedRequestCustomizer();
+    // Only the protocol: the client's address is the library's to read, from trusted proxies only
+    // (by default Jetty would believe any client's X-Forwarded-For and Forwarded).
+    forwarded.setForwardedHeader("X-Not-Read");
+    forwarded.setForwardedForHeader("X-Not-Read");
+    http.addCustomizer(forwarded);
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost("127.0.0.1");
     connector.setPort(port);

@@ -8,6 +8,8 @@ import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import dev.mcpauth.AuthorizationServer;
+import dev.mcpauth.ratelimit.LimitedAction;
+import dev.mcpauth.ratelimit.RateLimit;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -21,7 +23,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -42,6 +46,7 @@ abstract class ServletAdapterContract {
   static final String CALLBACK = "http://127.0.0.1:49999/callback";
   /** alice's password, wonderland, hashed once for all tests rather than at every start. */
   static final String ALICE = PasswordHash.of("wonderland".toCharArray()).encoded();
+  static final String BOB = PasswordHash.of("builder".toCharArray()).encoded();
 
   private ServletContainer container;
   private final CookieManager cookies = new CookieManager();
@@ -63,25 +68,38 @@ abstract class ServletAdapterContract {
 
   @BeforeEach
   void start() throws Exception {
+    start(server -> server, servlets -> servlets);
+  }
+
+  /** Starts the container on a fresh port, with the server and the servlets tuned. */
+  void start(UnaryOperator<AuthorizationServer.Builder> tuneServer, UnaryOperator<McpAuthServlets.Builder> tuneServlets)
+      throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
     base = "http://localhost:" + port;
-    AuthorizationServer server = AuthorizationServer.builder()
+    AuthorizationServer server = tuneServer.apply(AuthorizationServer.builder()
         .issuer(base + issuerPath())
         .resource(base + "/mcp")
         .scopes("mcp:read", "mcp:write")
         .defaultScopes("mcp:read")
-        .pinnedClientMetadataDocument(METADATA_CLIENT, METADATA_DOCUMENT)
+        .pinnedClientMetadataDocument(METADATA_CLIENT, METADATA_DOCUMENT))
         .build();
-    McpAuthServlets auth = McpAuthServlets.builder(server)
-        .pages(ConsentPage.withLogin(UserAuthenticator.ofUsers(Map.of("alice", ALICE))))
+    McpAuthServlets auth = tuneServlets.apply(McpAuthServlets.builder(server)
+        .pages(ConsentPage.withLogin(UserAuthenticator.ofUsers(Map.of("alice", ALICE, "bob", BOB))))
         .scopePolicy(ScopePolicy.builder().always("mcp:read").tool("write_note", "mcp:write").build())
-        .originGuard(OriginGuard.forResource(base + "/mcp").allowOrigins("http://localhost:6274"))
+        .originGuard(OriginGuard.forResource(base + "/mcp").allowOrigins("http://localhost:6274")))
         .build();
     container = newContainer();
     container.start(port, auth.initializer(), new EchoMcpServlet(), auth.mcpPath());
+  }
+
+  /** The same, tuned: the container started before is stopped. */
+  void restart(UnaryOperator<AuthorizationServer.Builder> tuneServer, UnaryOperator<McpAuthServlets.Builder> tuneServlets)
+      throws Exception {
+    container.close();
+    start(tuneServer, tuneServlets);
   }
 
   @AfterEach
@@ -497,6 +515,127 @@ abstract class ServletAdapterContract {
     assertThat(responses.get("consent redirect").statusCode()).isEqualTo(302);
     assertThat(responses.get("MCP 413").statusCode()).isEqualTo(413);
     assertThat(responses.get("MCP 415").statusCode()).isEqualTo(415);
+  }
+
+  // Rate limits (RFC 6585 §4) and the source address behind trusted proxies
+
+  @Test
+  void registerWhenOverPerAddressLimitThen429SlowDownWithRetryAfterReadableCrossOrigin() throws Exception {
+    restart(server -> server.rateLimit(LimitedAction.REGISTRATION, RateLimit.perHour(3)), servlets -> servlets);
+    for (int i = 0; i < 3; i++) {
+      register();
+    }
+
+    HttpResponse<String> refused = send(HttpRequest.newBuilder(URI.create(base + issuerPath("/register")))
+        .header("Content-Type", "application/json").header("Origin", "http://localhost:6274")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"redirect_uris\":[\"" + CALLBACK + "\"]}")));
+
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.headers().firstValue("Retry-After")).contains("1200"); // one registration per 20 minutes
+    assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+    assertThat(refused.headers().firstValue("Cache-Control")).contains("no-store");
+    assertThat(json(refused).get("error").asText()).isEqualTo("slow_down");
+  }
+
+  @Test
+  void registerWhenForwardedForSentWithoutTrustedProxyThenIgnored() throws Exception {
+    restart(server -> server.rateLimit(LimitedAction.REGISTRATION, RateLimit.perHour(1)), servlets -> servlets);
+    register();
+
+    HttpResponse<String> spoofed = send(HttpRequest.newBuilder(URI.create(base + issuerPath("/register")))
+        .header("Content-Type", "application/json").header("X-Forwarded-For", "198.51.100.7")
+        .header("Forwarded", "for=198.51.100.8")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"redirect_uris\":[\"" + CALLBACK + "\"]}")));
+
+    assertThat(spoofed.statusCode()).isEqualTo(429);
+  }
+
+  @Test
+  void registerWhenThroughTrustedProxyThenCountedByForwardedAddressReadFromTheRight() throws Exception {
+    restart(server -> server.rateLimit(LimitedAction.REGISTRATION, RateLimit.perHour(1)),
+        servlets -> servlets.trustedProxies("127.0.0.0/8", "::1/128"));
+
+    assertThat(registerFrom("203.0.113.5")).isEqualTo(201);
+    assertThat(registerFrom("203.0.113.5")).isEqualTo(429);
+    assertThat(registerFrom("198.51.100.7")).isEqualTo(201);
+    // What the client wrote left of its own address is not believed: still 203.0.113.5.
+    assertThat(registerFrom("192.0.2.99, 203.0.113.5")).isEqualTo(429);
+    // A trusted proxy's own entry is skipped: the client is the first untrusted one from the right.
+    assertThat(registerFrom("198.51.100.7, 127.0.0.1")).isEqualTo(429);
+  }
+
+  @Test
+  void authorizeWhenOverPerAddressLimitThen429PageWithRetryAfter() throws Exception {
+    restart(server -> server.rateLimit(LimitedAction.AUTHORIZATION, RateLimit.perMinute(1)), servlets -> servlets);
+    String url = authorizeUrl(register(), pkce().challenge(), "mcp:read");
+    assertThat(get(url, Map.of()).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> refused = get(url, Map.of());
+
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.headers().firstValue("Retry-After")).contains("60");
+    assertThat(refused.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(refused.body()).contains("Too many requests");
+  }
+
+  @Test
+  void tokenAndIntrospectionWhenOverPerAddressLimitThen429AndRevocationSharesIntrospectionsLimit() throws Exception {
+    restart(server -> server.rateLimit(LimitedAction.TOKEN, RateLimit.perMinute(1))
+        .rateLimit(LimitedAction.INTROSPECTION_AND_REVOCATION, RateLimit.perMinute(1)), servlets -> servlets);
+    String form = "token=x&grant_type=authorization_code&client_id=x";
+
+    assertThat(post(issuerPath("/token"), "application/x-www-form-urlencoded", form).statusCode()).isNotEqualTo(429);
+    assertThat(post(issuerPath("/token"), "application/x-www-form-urlencoded", form).statusCode()).isEqualTo(429);
+    assertThat(post(issuerPath("/revoke"), "application/x-www-form-urlencoded", form).statusCode()).isNotEqualTo(429);
+    assertThat(post(issuerPath("/introspect"), "application/x-www-form-urlencoded", form).statusCode()).isEqualTo(429);
+  }
+
+  @Test
+  void consentWhenFailedLoginsOverLimitThen429ForKnownAndUnknownUserAlikeWhileOtherUserLogsIn() throws Exception {
+    restart(server -> server.rateLimit(LimitedAction.FAILED_LOGIN_PER_USER, RateLimit.perHour(2)), servlets -> servlets);
+    String clientId = register();
+    for (String user : new String[] {"alice", "nobody"}) {
+      assertThat(login(clientId, user, "wrong").statusCode()).isEqualTo(200);
+      assertThat(login(clientId, user, "wrong").statusCode()).isEqualTo(200);
+    }
+
+    HttpResponse<String> alice = login(clientId, "alice", "wonderland");
+    HttpResponse<String> nobody = login(clientId, "nobody", "wonderland");
+    HttpResponse<String> bob = login(clientId, "bob", "builder");
+
+    for (HttpResponse<String> refused : List.of(alice, nobody)) {
+      assertThat(refused.statusCode()).isEqualTo(429);
+      assertThat(refused.headers().firstValue("Retry-After")).contains("1800");
+      assertThat(refused.body()).contains("Too many failed logins. Try again in 1800 seconds.").contains("name=\"password\"");
+    }
+    assertThat(bob.statusCode()).as(bob.body()).isEqualTo(302);
+  }
+
+  @Test
+  void consentWhenLoginSucceedsThenItDoesNotCountAsAFailure() throws Exception {
+    restart(server -> server.rateLimit(LimitedAction.FAILED_LOGIN_PER_USER, RateLimit.perHour(1)), servlets -> servlets);
+    String clientId = register();
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(login(clientId, "alice", "wonderland").statusCode()).isEqualTo(302);
+    }
+    assertThat(login(clientId, "alice", "wrong").statusCode()).isEqualTo(200);
+    assertThat(login(clientId, "alice", "wrong").statusCode()).isEqualTo(429);
+  }
+
+  int registerFrom(String forwardedFor) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + issuerPath("/register")))
+        .header("Content-Type", "application/json").header("X-Forwarded-For", forwardedFor)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"redirect_uris\":[\"" + CALLBACK + "\"]}"))).statusCode();
+  }
+
+  /** A fresh authorization request, then its consent form submitted with these credentials. */
+  HttpResponse<String> login(String clientId, String username, String password) throws Exception {
+    HttpResponse<String> page = get(authorizeUrl(clientId, pkce().challenge(), "mcp:read"), Map.of());
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    return post(issuerPath("/authorize/consent"), "application/x-www-form-urlencoded", form(Map.of(
+        "handle", field(page.body(), "handle"), "form_token", field(page.body(), "form_token"),
+        "decision", "approve", "username", username, "password", password)));
   }
 
   // Helpers: a client, a user at the consent page, the token endpoint.

@@ -28,6 +28,7 @@ final class TomcatContainer implements ServletContainer {
     context.addServletMappingDecoded(path, "mcp");
     RemoteIpValve forwarded = new RemoteIpValve();
     forwarded.setProtocolHeader("X-Forwarded-Proto");
+    forwarded.setRemoteIpHeader("X-Not-Read"); // the client's address is the library's to read
     context.getPipeline().addValve(forwarded);
     tomcat.start();
   }

@@ -4,6 +4,7 @@ import dev.mcpauth.store.ClientAssertionStore;
 import dev.mcpauth.store.ClientStore;
 import dev.mcpauth.store.GrantStore;
 import dev.mcpauth.store.PendingAuthorizationStore;
+import dev.mcpauth.store.RateLimitStore;
 import dev.mcpauth.store.Storage;
 import dev.mcpauth.store.TokenStore;
 import dev.mcpauth.store.UpstreamTokenStore;
@@ -12,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -42,14 +44,15 @@ import javax.sql.DataSource;
 public final class JdbcStorage implements Storage {
   private static final List<String> TABLES = List.of(
       "mcp_auth_client", "mcp_auth_pending_authorization", "mcp_auth_grant", "mcp_auth_token", "mcp_auth_upstream_token",
-      "mcp_auth_upstream_refresh_lease", "mcp_auth_client_assertion");
+      "mcp_auth_upstream_refresh_lease", "mcp_auth_client_assertion", "mcp_auth_rate_limit");
   private static final List<String> KEYS = List.of("client_id", "handle_hash", "grant_id", "token_hash", "grant_id", "grant_id",
-      "assertion_hash");
+      "assertion_hash", "bucket_key");
   private static final int PURGE_BATCH = 1000;
 
   private final Sql sql;
   private final Clock clock;
   private final ClientStore clients;
+  private final RateLimitStore rateLimits;
   private final PendingAuthorizationStore pending;
   private final GrantStore grants;
   private final TokenStore tokens;
@@ -65,6 +68,7 @@ public final class JdbcStorage implements Storage {
     this.tokens = new JdbcTokenStore(sql, clock);
     this.upstreamTokens = new JdbcUpstreamTokenStore(sql, dialect, clock);
     this.clientAssertions = new JdbcClientAssertionStore(sql, dialect, clock);
+    this.rateLimits = new JdbcRateLimitStore(sql, dialect);
   }
 
   public static Builder builder(DataSource dataSource) {
@@ -115,6 +119,12 @@ public final class JdbcStorage implements Storage {
   @Override
   public UpstreamTokenStore upstreamTokens() {
     return upstreamTokens;
+  }
+
+  /** Shared by every replica on this database: a rate limit holds across them. */
+  @Override
+  public Optional<RateLimitStore> rateLimits() {
+    return Optional.of(rateLimits);
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.mcpauth.store.ClientAssertionStore;
 import dev.mcpauth.store.ClientStore;
 import dev.mcpauth.store.GrantStore;
 import dev.mcpauth.store.PendingAuthorizationStore;
+import dev.mcpauth.store.RateLimitStore;
 import dev.mcpauth.store.Redemption;
 import dev.mcpauth.store.Storage;
 import dev.mcpauth.store.StoredJson;
@@ -20,6 +21,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -55,6 +57,8 @@ import redis.clients.jedis.params.SetParams;
  *   <li>A used client assertion ({@code private_key_jwt}) is remembered until it expires under
  *       {@code …:client-assertion:<hash>}, set by a Lua script unless a live one is there, so exactly
  *       one caller on any server marks it first.
+ *   <li>The rate limiter's buckets ({@code …:rate-limit:<action>:<hash>}) are replaced by a Lua
+ *       compare-and-set, so a limit holds across the replicas.
  *   <li>Every Redis failure (connection refused, timeout) is {@code temporarily_unavailable}.
  * </ul>
  *
@@ -75,6 +79,7 @@ public final class RedisStorage implements Storage {
   private final TokenStore tokens = new Tokens();
   private final UpstreamTokenStore upstreamTokens = new Upstream();
   private final ClientAssertionStore clientAssertions = new ClientAssertions();
+  private final RateLimitStore rateLimits = new RateLimits();
 
   private RedisStorage(Builder builder) {
     this.redis = builder.redis;
@@ -136,6 +141,12 @@ public final class RedisStorage implements Storage {
   @Override
   public ClientAssertionStore clientAssertions() {
     return clientAssertions;
+  }
+
+  /** Shared by every replica on this Redis: a rate limit holds across them. */
+  @Override
+  public Optional<RateLimitStore> rateLimits() {
+    return Optional.of(rateLimits);
   }
 
   @Override
@@ -312,6 +323,39 @@ public final class RedisStorage implements Storage {
       return Long.valueOf(1).equals(first);
     }
   }
+
+  /**
+   * Rate-limit buckets: {@code …:rate-limit:<action>:<hash>} holding the bucket's state (base64), with
+   * a TTL until the bucket would be full again; replaced by a Lua script only if unchanged.
+   */
+  private final class RateLimits implements RateLimitStore {
+    @Override
+    public Optional<byte[]> find(String key) {
+      return Optional.ofNullable(call(() -> redis.get(prefix + "rate-limit:" + key))).map(Base64.getDecoder()::decode);
+    }
+
+    @Override
+    public boolean compareAndSet(String key, Optional<byte[]> expected, byte[] state, Instant expiresAt) {
+      String ttl = Long.toString(Math.max(1, Duration.between(clock.instant(), expiresAt).toMillis()));
+      Object set = call(() -> redis.eval(COMPARE_AND_SET, List.of(prefix + "rate-limit:" + key),
+          List.of(expected.map(Base64.getEncoder()::encodeToString).orElse(""), Base64.getEncoder().encodeToString(state),
+              ttl)));
+      return Long.valueOf(1).equals(set);
+    }
+  }
+
+  /**
+   * Sets the key to ARGV 2 with a TTL (ARGV 3) if it holds ARGV 1, or is absent when ARGV 1 is empty
+   * (a state is never empty); one script, so atomic.
+   */
+  private static final String COMPARE_AND_SET = """
+      local held = redis.call('GET', KEYS[1])
+      if (held == false and ARGV[1] == '') or held == ARGV[1] then
+        redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+        return 1
+      end
+      return 0
+      """;
 
   /**
    * Sets the key to the expiry millis (ARGV 1) unless it holds one after now (ARGV 2), with a TTL
