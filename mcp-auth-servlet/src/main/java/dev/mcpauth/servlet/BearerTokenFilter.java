@@ -30,6 +30,13 @@ import java.util.Set;
  *   <li>a {@code Host} or {@code Origin} the {@link OriginGuard} refuses: 403.
  * </ul>
  *
+ * <p>Every refusal but the last is decided from the headers alone, without reading the body (see
+ * {@link UnreadBody}): an anonymous client cannot make the server wait for, buffer or parse a body. So
+ * a 401 names the scopes every request needs ({@link ScopePolicy#always()}), as MCP clients expect of a
+ * challenge to a request without credentials. Only for a verified token, and only when the policy has
+ * per-method or per-tool rules, is the body read (at most {@value #MAX_BODY_BYTES} bytes) to learn what
+ * it calls.
+ *
  * <p>A verified request goes on with the {@link VerifiedToken} in the request attribute {@link
  * #VERIFIED_TOKEN}. Register with async support on, as the MCP transport needs it. Thread-safe.
  */
@@ -56,7 +63,7 @@ public final class BearerTokenFilter extends HttpFilter {
       throws IOException, ServletException {
     String origin = request.getHeader("Origin");
     if (!origins.hostAllowed(request.getHeader("Host")) || !origins.originAllowed(origin)) {
-      ServletIo.writeJsonError(response, 403, "forbidden", "Host or Origin not allowed");
+      UnreadBody.refuse(request, response, () -> ServletIo.writeJsonError(response, 403, "forbidden", "Host or Origin not allowed"));
       return;
     }
     if (origin != null) {
@@ -70,21 +77,40 @@ public final class BearerTokenFilter extends HttpFilter {
         return;
       }
     }
-    HttpServletRequest forwarded = request;
-    List<McpCall> calls = List.of();
     if (hasBody(request.getMethod())) {
       try {
         McpCalls.requireJsonInUtf8(Collections.list(request.getHeaders("Content-Type")));
       } catch (McpCalls.Refused e) {
-        writeJsonRpcError(response, e.status(), e.jsonRpcCode(), e.getMessage());
+        UnreadBody.refuse(request, response, () -> writeJsonRpcError(response, e.status(), e.jsonRpcCode(), e.getMessage()));
         return;
       }
     }
+    // Who is asking is decided from the headers alone: the body is read only for a verified token.
+    Set<String> always = scopes.requiredFor(List.of());
+    String token = bearerToken(request);
+    if (token == null) {
+      UnreadBody.refuse(request, response, () -> challenge(response, 401, always, null, null));
+      return;
+    }
+    VerifiedToken verified;
+    try {
+      verified = verifier.verify(token);
+    } catch (OAuthException e) {
+      UnreadBody.refuse(request, response, () -> refuseToken(response, e, always));
+      return;
+    }
+    if (!verified.hasScopes(always)) {
+      UnreadBody.refuse(request, response,
+          () -> challenge(response, 403, always, "insufficient_scope", "This request needs scope " + String.join(" ", always)));
+      return;
+    }
+    HttpServletRequest forwarded = request;
     if (scopes.inspectsCalls() && hasBody(request.getMethod())) {
       byte[] body;
+      Set<String> required;
       try {
         body = ServletIo.readBody(request, MAX_BODY_BYTES);
-        calls = McpCalls.read(body);
+        required = scopes.requiredFor(McpCalls.read(body));
       } catch (ServletIo.BodyTooLarge e) {
         ServletIo.refuseTooLarge(request, response,
             () -> ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large"));
@@ -93,32 +119,24 @@ public final class BearerTokenFilter extends HttpFilter {
         writeJsonRpcError(response, e.status(), e.jsonRpcCode(), e.getMessage());
         return;
       }
-      forwarded = new CachedBodyRequest(request, body);
-    }
-    Set<String> required = scopes.requiredFor(calls);
-    String token = bearerToken(request);
-    if (token == null) {
-      challenge(response, 401, required, null, null);
-      return;
-    }
-    VerifiedToken verified;
-    try {
-      verified = verifier.verify(token);
-    } catch (OAuthException e) {
-      if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
-        response.setHeader("Retry-After", "5");
-        ServletIo.writeJsonError(response, 503, e.code().code(), "The token cannot be checked right now");
-      } else {
-        challenge(response, 401, required, "invalid_token", e.description());
+      if (!verified.hasScopes(required)) {
+        challenge(response, 403, required, "insufficient_scope", "This request needs scope " + String.join(" ", required));
+        return;
       }
-      return;
-    }
-    if (!verified.hasScopes(required)) {
-      challenge(response, 403, required, "insufficient_scope", "This request needs scope " + String.join(" ", required));
-      return;
+      forwarded = new CachedBodyRequest(request, body);
     }
     forwarded.setAttribute(VERIFIED_TOKEN, verified);
     chain.doFilter(forwarded, response);
+  }
+
+  /** A token that failed verification: 401 {@code invalid_token}, or 503 if it cannot be checked now. */
+  private void refuseToken(HttpServletResponse response, OAuthException e, Set<String> always) throws IOException {
+    if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
+      response.setHeader("Retry-After", "5");
+      ServletIo.writeJsonError(response, 503, e.code().code(), "The token cannot be checked right now");
+    } else {
+      challenge(response, 401, always, "invalid_token", e.description());
+    }
   }
 
   private void challenge(HttpServletResponse response, int status, Set<String> required, String error, String description)

@@ -152,6 +152,39 @@ abstract class ServletAdapterContract {
         .contains("resource_metadata=").contains("error=\"invalid_token\"");
   }
 
+  /**
+   * The 401 is decided from the headers: a client that announces a large body and sends none reads it
+   * while it still has not sent a byte of the body (before, the filter first waited for the body).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "not-a-token"})
+  void mcpWhenAnonymousOrBadTokenAnnouncesLargeBodyAndSendsNoneThen401BeforeTheBody(String token) throws Exception {
+    int port = URI.create(base).getPort();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(60_000); // generous: the answer must come without the body, however slow the machine
+      socket.getOutputStream().write(("POST /mcp HTTP/1.1\r\nHost: localhost:" + port
+          + "\r\nContent-Type: application/json\r\nContent-Length: 4000000\r\n"
+          + (token.isEmpty() ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII));
+
+      String head = readHead(socket);
+
+      assertThat(head).startsWith("HTTP/1.1 401").containsIgnoringCase("\r\nConnection: close\r\n")
+          .contains("resource_metadata=\"" + base + "/.well-known/oauth-protected-resource/mcp\", scope=\"mcp:read\"");
+    }
+  }
+
+  /** A body the filter leaves unread must not cost a client that sent it whole the 401 (no reset under it). */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 200, 60_000})
+  void mcpWhenAnonymousSendsASmallBodyWholeThenItReadsTheWhole401(int size) throws Exception {
+    byte[] body = ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"pad\":\""
+        + "x".repeat(size) + "\"}}").getBytes(StandardCharsets.US_ASCII);
+
+    String answer = sendWholeThenRead("/mcp", "application/json", body, false);
+
+    assertThat(answer).startsWith("HTTP/1.1 401").contains("scope=\"mcp:read\"").contains("\"error\":\"unauthorized\"");
+  }
+
   @Test
   void mcpWhenTokenValidThenPrincipalAndUntouchedBodyReachServlet() throws Exception {
     String token = accessToken("mcp:read");
@@ -331,7 +364,7 @@ abstract class ServletAdapterContract {
     byte[] body = "x".repeat(mcp ? 8_000_000 : 1_000_000).getBytes(StandardCharsets.US_ASCII);
 
     String answer = sendWholeThenRead(mcp ? endpoint : issuerPath(endpoint), mcp ? "application/json"
-        : "application/x-www-form-urlencoded", body, chunked);
+        : "application/x-www-form-urlencoded", body, chunked, mcp ? accessToken("mcp:read") : null);
 
     assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("\r\nConnection: close\r\n");
   }
@@ -502,6 +535,10 @@ abstract class ServletAdapterContract {
    * a slow link: if the server then resets the connection, the write fails.
    */
   String sendWholeThenRead(String path, String contentType, byte[] body, boolean chunked) throws Exception {
+    return sendWholeThenRead(path, contentType, body, chunked, null);
+  }
+
+  String sendWholeThenRead(String path, String contentType, byte[] body, boolean chunked, String token) throws Exception {
     int port = URI.create(base).getPort();
     try (Socket socket = new Socket()) {
       socket.setSendBufferSize(64 * 1024);
@@ -509,6 +546,7 @@ abstract class ServletAdapterContract {
       socket.setSoTimeout(60_000);
       OutputStream out = socket.getOutputStream();
       out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: " + contentType + "\r\n"
+          + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
           + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + body.length) + "\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       if (!chunked) {
@@ -525,6 +563,17 @@ abstract class ServletAdapterContract {
       out.flush();
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
     }
+  }
+
+  /** The status line and headers of an answer, read byte by byte up to the blank line. */
+  static String readHead(Socket socket) throws Exception {
+    StringBuilder head = new StringBuilder();
+    java.io.InputStream in = socket.getInputStream();
+    int b;
+    while (!head.toString().endsWith("\r\n\r\n") && (b = in.read()) != -1) {
+      head.append((char) b);
+    }
+    return head.toString();
   }
 
   HttpResponse<String> postMcp(String body, String token, Map<String, String> headers) throws Exception {
