@@ -14,6 +14,7 @@ import dev.mcpauth.internal.Secrets;
 import dev.mcpauth.internal.Settings;
 import dev.mcpauth.internal.Uris;
 import dev.mcpauth.metadata.ServerMetadata;
+import dev.mcpauth.store.McpSessionStore;
 import dev.mcpauth.store.Storage;
 import dev.mcpauth.store.UpstreamTokenStore;
 import dev.mcpauth.store.memory.InMemoryStorage;
@@ -94,6 +95,16 @@ public final class AuthorizationServer {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Which principal opened each MCP session, in this server's storage (so replicas sharing it agree). */
+  public McpSessionStore mcpSessions() {
+    return settings.storage().mcpSessions();
+  }
+
+  /** The clock this server reads the time from. */
+  public Clock clock() {
+    return settings.clock();
   }
 
   public String issuer() {

@@ -3,6 +3,7 @@ package dev.mcpauth.store.jdbc;
 import dev.mcpauth.store.ClientAssertionStore;
 import dev.mcpauth.store.ClientStore;
 import dev.mcpauth.store.GrantStore;
+import dev.mcpauth.store.McpSessionStore;
 import dev.mcpauth.store.PendingAuthorizationStore;
 import dev.mcpauth.store.Storage;
 import dev.mcpauth.store.TokenStore;
@@ -42,9 +43,9 @@ import javax.sql.DataSource;
 public final class JdbcStorage implements Storage {
   private static final List<String> TABLES = List.of(
       "mcp_auth_client", "mcp_auth_pending_authorization", "mcp_auth_grant", "mcp_auth_token", "mcp_auth_upstream_token",
-      "mcp_auth_upstream_refresh_lease", "mcp_auth_client_assertion");
+      "mcp_auth_upstream_refresh_lease", "mcp_auth_client_assertion", "mcp_auth_mcp_session");
   private static final List<String> KEYS = List.of("client_id", "handle_hash", "grant_id", "token_hash", "grant_id", "grant_id",
-      "assertion_hash");
+      "assertion_hash", "session_hash");
   private static final int PURGE_BATCH = 1000;
 
   private final Sql sql;
@@ -55,6 +56,7 @@ public final class JdbcStorage implements Storage {
   private final TokenStore tokens;
   private final UpstreamTokenStore upstreamTokens;
   private final ClientAssertionStore clientAssertions;
+  private final McpSessionStore mcpSessions;
 
   private JdbcStorage(DataSource dataSource, Dialect dialect, Clock clock) {
     this.sql = new Sql(dataSource);
@@ -65,6 +67,7 @@ public final class JdbcStorage implements Storage {
     this.tokens = new JdbcTokenStore(sql, clock);
     this.upstreamTokens = new JdbcUpstreamTokenStore(sql, dialect, clock);
     this.clientAssertions = new JdbcClientAssertionStore(sql, dialect, clock);
+    this.mcpSessions = new JdbcMcpSessionStore(sql, dialect, clock);
   }
 
   public static Builder builder(DataSource dataSource) {
@@ -110,6 +113,11 @@ public final class JdbcStorage implements Storage {
   @Override
   public ClientAssertionStore clientAssertions() {
     return clientAssertions;
+  }
+
+  @Override
+  public McpSessionStore mcpSessions() {
+    return mcpSessions;
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.mcpauth.client.Client;
 import dev.mcpauth.store.ClientAssertionStore;
 import dev.mcpauth.store.ClientStore;
 import dev.mcpauth.store.GrantStore;
+import dev.mcpauth.store.McpSessionStore;
 import dev.mcpauth.store.PendingAuthorizationStore;
 import dev.mcpauth.store.Redemption;
 import dev.mcpauth.store.Storage;
@@ -54,6 +55,7 @@ import redis.clients.jedis.params.SetParams;
  *   <li>A used client assertion ({@code private_key_jwt}) is remembered until it expires under
  *       {@code …:client-assertion:<hash>}, set by a Lua script unless a live one is there, so exactly
  *       one caller on any server marks it first.
+ *   <li>An MCP session's owner is kept under {@code …:mcp-session:<hash of the session id>} with a TTL.
  *   <li>Every Redis failure (connection refused, timeout) is {@code temporarily_unavailable}.
  * </ul>
  *
@@ -72,6 +74,7 @@ public final class RedisStorage implements Storage {
   private final TokenStore tokens = new Tokens();
   private final UpstreamTokenStore upstreamTokens = new Upstream();
   private final ClientAssertionStore clientAssertions = new ClientAssertions();
+  private final McpSessionStore mcpSessions = new McpSessions();
 
   private RedisStorage(Builder builder) {
     this.redis = builder.redis;
@@ -133,6 +136,11 @@ public final class RedisStorage implements Storage {
   @Override
   public ClientAssertionStore clientAssertions() {
     return clientAssertions;
+  }
+
+  @Override
+  public McpSessionStore mcpSessions() {
+    return mcpSessions;
   }
 
   @Override
@@ -248,6 +256,36 @@ public final class RedisStorage implements Storage {
 
     private String usedKey(TokenHash hash) {
       return prefix + "token-used:" + hash.value();
+    }
+  }
+
+  /**
+   * MCP session bindings: {@code …:mcp-session:<hash>} holding {@code <expiry millis> <length of the
+   * client id, -1 for none> <client id><subject>}, with a TTL at that expiry; a later save replaces it.
+   */
+  private final class McpSessions implements McpSessionStore {
+    @Override
+    public void save(TokenHash sessionId, Owner owner, Instant expiresAt) {
+      String clientId = owner.clientId() == null ? "" : owner.clientId();
+      String value = expiresAt.toEpochMilli() + " " + (owner.clientId() == null ? -1 : clientId.length()) + " " + clientId
+          + owner.subject();
+      call(() -> redis.set(prefix + "mcp-session:" + sessionId.value(), value, ttl(expiresAt)));
+    }
+
+    @Override
+    public Optional<Binding> find(TokenHash sessionId) {
+      String value = call(() -> redis.get(prefix + "mcp-session:" + sessionId.value()));
+      if (value == null) {
+        return Optional.empty();
+      }
+      String[] parts = value.split(" ", 3);
+      long expiresAt = Long.parseLong(parts[0]);
+      int clientLength = Integer.parseInt(parts[1]);
+      String clientId = clientLength < 0 ? null : parts[2].substring(0, clientLength);
+      String subject = parts[2].substring(Math.max(0, clientLength));
+      return clock.millis() < expiresAt
+          ? Optional.of(new Binding(new Owner(subject, clientId), Instant.ofEpochMilli(expiresAt)))
+          : Optional.empty();
     }
   }
 
