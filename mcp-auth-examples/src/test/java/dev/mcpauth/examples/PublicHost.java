@@ -67,6 +67,12 @@ final class PublicHost {
 
   /** The whole front channel: the authorization page on one replica, the consent on another; returns the code. */
   String authorize(String clientId, String verifier, String scope, int pageReplica, int consentReplica) throws Exception {
+    return authorize(clientId, verifier, scope, pageReplica, consentReplica, "alice", "wonderland");
+  }
+
+  /** As above, {@code user} logging in at the consent page. */
+  String authorize(String clientId, String verifier, String scope, int pageReplica, int consentReplica, String user,
+      String password) throws Exception {
     String query = encode(Map.of("response_type", "code", "client_id", clientId, "redirect_uri", REDIRECT_URI,
         "code_challenge", challenge(verifier), "code_challenge_method", "S256", "state", "s1", "scope", scope,
         "resource", baseUrl() + "/mcp"));
@@ -80,8 +86,8 @@ final class PublicHost {
     form.put("handle", field(page.body(), "name=\"handle\" value=\"([^\"]*)\""));
     form.put("form_token", field(page.body(), "name=\"form_token\" value=\"([^\"]*)\""));
     form.put("decision", "approve");
-    form.put("username", "alice");
-    form.put("password", "wonderland");
+    form.put("username", user);
+    form.put("password", password);
     HttpResponse<String> answer = send(consentReplica, "POST", action, "application/x-www-form-urlencoded", encode(form),
         Map.of("Cookie", cookie));
     String location = answer.headers().firstValue("Location")

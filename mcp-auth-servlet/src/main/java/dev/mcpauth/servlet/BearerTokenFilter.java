@@ -2,6 +2,7 @@ package dev.mcpauth.servlet;
 
 import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
+import dev.mcpauth.store.memory.InMemoryMcpSessionStore;
 import dev.mcpauth.token.TokenVerifier;
 import dev.mcpauth.token.VerifiedToken;
 import jakarta.servlet.FilterChain;
@@ -10,6 +11,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +29,9 @@ import java.util.Set;
  *   <li>too little scope: 403 with {@code error="insufficient_scope"}, naming every scope the
  *       request needs, and {@code resource_metadata};
  *   <li>token store or issuer unavailable: 503 with {@code Retry-After};
- *   <li>a {@code Host} or {@code Origin} the {@link OriginGuard} refuses: 403.
+ *   <li>a {@code Host} or {@code Origin} the {@link OriginGuard} refuses: 403;
+ *   <li>an {@code Mcp-Session-Id} that another subject or client opened: 404, as for an unknown
+ *       session (see {@link SessionBinding}); several {@code Mcp-Session-Id} headers: 400.
  * </ul>
  *
  * <p>Every refusal but the last is decided from the headers alone, without reading the body (see
@@ -50,12 +54,25 @@ public final class BearerTokenFilter extends HttpFilter {
   private final String resourceMetadataUrl;
   private final transient ScopePolicy scopes;
   private final transient OriginGuard origins;
+  private final transient SessionBinding sessions;
 
+  /**
+   * A filter whose MCP session bindings are kept in this process's memory, for {@link
+   * McpAuthServlets#DEFAULT_SESSION_IDLE_TIMEOUT}: one replica only. {@link McpAuthServlets} passes
+   * the store of the authorization server, or the one its builder was given.
+   */
   public BearerTokenFilter(TokenVerifier verifier, String resourceMetadataUrl, ScopePolicy scopes, OriginGuard origins) {
+    this(verifier, resourceMetadataUrl, scopes, origins, new SessionBinding(new InMemoryMcpSessionStore(Clock.systemUTC()),
+        McpAuthServlets.DEFAULT_SESSION_IDLE_TIMEOUT, Clock.systemUTC()));
+  }
+
+  BearerTokenFilter(TokenVerifier verifier, String resourceMetadataUrl, ScopePolicy scopes, OriginGuard origins,
+      SessionBinding sessions) {
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.resourceMetadataUrl = Objects.requireNonNull(resourceMetadataUrl, "resourceMetadataUrl");
     this.scopes = Objects.requireNonNull(scopes, "scopes");
     this.origins = Objects.requireNonNull(origins, "origins");
+    this.sessions = Objects.requireNonNull(sessions, "sessions");
   }
 
   @Override
@@ -104,6 +121,30 @@ public final class BearerTokenFilter extends HttpFilter {
           () -> challenge(response, 403, always, "insufficient_scope", "This request needs scope " + String.join(" ", always)));
       return;
     }
+    List<String> sessionIds = Collections.list(request.getHeaders(SessionBinding.HEADER));
+    if (sessionIds.size() > 1) { // the check and the MCP server must see the same one session
+      UnreadBody.refuse(request, response,
+          () -> writeJsonRpcError(response, 400, -32600, "Bad Request: send at most one Mcp-Session-Id"));
+      return;
+    }
+    if (!sessionIds.isEmpty()) {
+      boolean allowed;
+      try {
+        allowed = sessions.allows(sessionIds.get(0), verified);
+      } catch (OAuthException e) {
+        UnreadBody.refuse(request, response, () -> refuseToken(response, e, always));
+        return;
+      }
+      if (!allowed) {
+        // 404, not 403: to this principal the session does not exist. A Streamable HTTP server answers
+        // 404 to a session id it does not know, and the client then starts a new session (MCP
+        // 2025-06-18 Transports, "Session Management", items 3 and 4); a 403 would tell a stranger that
+        // the id is live and leave a legitimate client that switched accounts stuck.
+        UnreadBody.refuse(request, response, () -> writeJsonRpcError(response, 404, -32001, "Session not found"));
+        return;
+      }
+    }
+    HttpServletResponse answered = sessionIds.isEmpty() ? sessions.capture(response, verified) : response;
     HttpServletRequest forwarded = request;
     if (scopes.inspectsCalls() && hasBody(request.getMethod())) {
       byte[] body;
@@ -126,7 +167,7 @@ public final class BearerTokenFilter extends HttpFilter {
       forwarded = new CachedBodyRequest(request, body);
     }
     forwarded.setAttribute(VERIFIED_TOKEN, verified);
-    chain.doFilter(forwarded, response);
+    chain.doFilter(forwarded, answered);
   }
 
   /** A token that failed verification: 401 {@code invalid_token}, or 503 if it cannot be checked now. */

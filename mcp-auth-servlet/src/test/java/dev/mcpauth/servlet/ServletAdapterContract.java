@@ -74,7 +74,7 @@ abstract class ServletAdapterContract {
         .pinnedClientMetadataDocument(METADATA_CLIENT, METADATA_DOCUMENT)
         .build();
     McpAuthServlets auth = McpAuthServlets.builder(server)
-        .pages(ConsentPage.withLogin(UserAuthenticator.ofUsers(Map.of("alice", "wonderland"))))
+        .pages(ConsentPage.withLogin(UserAuthenticator.ofUsers(Map.of("alice", "wonderland", "bob", "builder"))))
         .scopePolicy(ScopePolicy.builder().always("mcp:read").tool("write_note", "mcp:write").build())
         .originGuard(OriginGuard.forResource(base + "/mcp").allowOrigins("http://localhost:6274"))
         .build();
@@ -224,6 +224,58 @@ abstract class ServletAdapterContract {
 
     assertThat(postMcp("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"write_note\"}}",
         token, Map.of()).statusCode()).isEqualTo(200);
+  }
+
+  // MCP sessions are bound to the subject and client that opened them
+
+  private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\"}";
+  private static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+
+  @Test
+  void mcpWhenSessionOpenedByAliceThenRefusedToBobAndToAliceThroughAnotherClientAsUnknown() throws Exception {
+    String alice = accessToken("mcp:read");
+    String aliceElsewhere = accessToken("mcp:read"); // the same user through another registered client
+    String bob = accessToken("mcp:read", "bob", "builder");
+    String session = postMcp(INITIALIZE, alice, Map.of()).headers().firstValue("Mcp-Session-Id").orElseThrow();
+
+    HttpResponse<String> asBob = postMcp(TOOLS_LIST, bob, Map.of("Mcp-Session-Id", session));
+    HttpResponse<String> asOtherClient = postMcp(TOOLS_LIST, aliceElsewhere, Map.of("Mcp-Session-Id", session));
+    HttpResponse<String> bobGets = send(HttpRequest.newBuilder(URI.create(base + "/mcp")).GET()
+        .header("Authorization", "Bearer " + bob).header("Mcp-Session-Id", session));
+    HttpResponse<String> bobDeletes = send(HttpRequest.newBuilder(URI.create(base + "/mcp")).DELETE()
+        .header("Authorization", "Bearer " + bob).header("Mcp-Session-Id", session));
+    HttpResponse<String> asAlice = postMcp(TOOLS_LIST, alice, Map.of("Mcp-Session-Id", session));
+
+    assertThat(asBob.statusCode()).as(asBob.body()).isEqualTo(404);
+    assertThat(json(asBob).path("error").path("code").asInt()).isEqualTo(-32001);
+    assertThat(asOtherClient.statusCode()).as(asOtherClient.body()).isEqualTo(404);
+    assertThat(bobGets.statusCode()).isEqualTo(404);
+    assertThat(bobDeletes.statusCode()).isEqualTo(404);
+    assertThat(asBob.body() + asOtherClient.body() + bobGets.body() + bobDeletes.body()).doesNotContain("subject=");
+    assertThat(asAlice.statusCode()).isEqualTo(200);
+    assertThat(asAlice.body()).isEqualTo("subject=alice\nbody=" + TOOLS_LIST);
+  }
+
+  @Test
+  void mcpWhenSessionIdNeverAnnouncedThenPassedToTheServerToJudge() throws Exception {
+    HttpResponse<String> response = postMcp(TOOLS_LIST, accessToken("mcp:read", "bob", "builder"),
+        Map.of("Mcp-Session-Id", "opened-before-binding-existed"));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).startsWith("subject=bob\n");
+  }
+
+  @Test
+  void mcpWhenTwoSessionIdsSentThen400() throws Exception {
+    String alice = accessToken("mcp:read");
+    String session = postMcp(INITIALIZE, alice, Map.of()).headers().firstValue("Mcp-Session-Id").orElseThrow();
+
+    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + "/mcp"))
+        .POST(HttpRequest.BodyPublishers.ofString(TOOLS_LIST)).header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + accessToken("mcp:read", "bob", "builder"))
+        .header("Mcp-Session-Id", "unknown").header("Mcp-Session-Id", session));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
   }
 
   // The scope check reads the body as the MCP transport will, or refuses it (fail closed)
@@ -507,19 +559,29 @@ abstract class ServletAdapterContract {
   }
 
   URI consent(String clientId, String challenge, String scope, String decision) throws Exception {
+    return consent(clientId, challenge, scope, decision, "alice", "wonderland");
+  }
+
+  URI consent(String clientId, String challenge, String scope, String decision, String user, String password)
+      throws Exception {
     HttpResponse<String> page = get(authorizeUrl(clientId, challenge, scope), Map.of());
     assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
     HttpResponse<String> answer = post(issuerPath("/authorize/consent"), "application/x-www-form-urlencoded", form(Map.of(
         "handle", field(page.body(), "handle"), "form_token", field(page.body(), "form_token"),
-        "decision", decision, "username", "alice", "password", "wonderland")));
+        "decision", decision, "username", user, "password", password)));
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
     return URI.create(answer.headers().firstValue("Location").orElseThrow());
   }
 
   String accessToken(String scope) throws Exception {
+    return accessToken(scope, "alice", "wonderland");
+  }
+
+  /** A token of {@code user}, through a client registered for it. */
+  String accessToken(String scope, String user, String password) throws Exception {
     String clientId = register();
     Pkce pkce = pkce();
-    URI redirect = consent(clientId, pkce.challenge(), scope, "approve");
+    URI redirect = consent(clientId, pkce.challenge(), scope, "approve", user, password);
     String code = query(redirect).get("code");
     HttpResponse<String> tokens = post(issuerPath("/token"), "application/x-www-form-urlencoded", form(Map.of(
         "grant_type", "authorization_code", "code", code, "redirect_uri", CALLBACK, "code_verifier", pkce.verifier(),
