@@ -16,6 +16,11 @@ import java.io.InputStream;
  * (RFC 9112 §9.6), so whatever part of the body has already arrived, up to {@link #DRAIN_BYTES}, is
  * dropped first, without ever waiting for more: a client that sent a small body reads its answer,
  * one that announces a large body and sends none gets it at once.
+ *
+ * <p>What the container does with the connection afterwards is its own: Jetty 12 closes it at once;
+ * Tomcat 10.1 first reads and drops the rest of the body itself (its {@code maxSwallowSize}, even 0,
+ * does not stop the first blocking read), so a body announced and never sent holds a Tomcat worker
+ * thread until the connector's {@code connectionTimeout}, after the answer was sent.
  */
 final class UnreadBody {
   /** At most this much already-received body is dropped before the connection closes. */
