@@ -19,6 +19,7 @@ import dev.mcpauth.ratelimit.LoginThrottle;
 import dev.mcpauth.ratelimit.RateLimit;
 import dev.mcpauth.ratelimit.RateLimiter;
 import dev.mcpauth.ratelimit.RateLimits;
+import dev.mcpauth.store.McpSessionStore;
 import dev.mcpauth.store.Storage;
 import dev.mcpauth.store.UpstreamTokenStore;
 import dev.mcpauth.store.memory.InMemoryStorage;
@@ -116,6 +117,16 @@ public final class AuthorizationServer {
   /** The failed-login limits, for login pages. */
   public LoginThrottle loginThrottle() {
     return loginThrottle;
+  }
+
+  /** Which principal opened each MCP session, in this server's storage (so replicas sharing it agree). */
+  public McpSessionStore mcpSessions() {
+    return settings.storage().mcpSessions();
+  }
+
+  /** The clock this server reads the time from. */
+  public Clock clock() {
+    return settings.clock();
   }
 
   public String issuer() {

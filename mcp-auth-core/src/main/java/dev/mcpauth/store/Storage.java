@@ -25,6 +25,9 @@ public interface Storage {
   /** The client assertions ({@code private_key_jwt}) already used: each is accepted once. */
   ClientAssertionStore clientAssertions();
 
+  /** Which principal opened each MCP session, so that the MCP endpoint refuses it to anyone else. */
+  McpSessionStore mcpSessions();
+
   /**
    * Sealed upstream tokens, for servers that federate the login to an upstream identity provider.
    * Stores written before federation existed need not keep them: the default refuses, and a server

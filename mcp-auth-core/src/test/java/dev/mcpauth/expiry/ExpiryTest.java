@@ -167,6 +167,11 @@ class ExpiryTest {
       public ClientAssertionStore clientAssertions() {
         return inner.clientAssertions();
       }
+
+      @Override
+      public dev.mcpauth.store.McpSessionStore mcpSessions() {
+        return inner.mcpSessions();
+      }
     };
     TestServer server = TestServer.create(builder -> builder.storage(recording));
     TestClient registered = server.registerPublic("https://app.example.com/cb");

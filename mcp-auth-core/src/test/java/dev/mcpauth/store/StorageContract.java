@@ -263,6 +263,47 @@ public abstract class StorageContract {
     return storage.rateLimits().get();
   }
 
+  // MCP sessions
+
+  @Test
+  void mcpSessionsWhenSavedThenFoundOnEveryInstanceAndOthersUnknown() {
+    TokenHash sessionId = TokenHash.of(id());
+    Instant expiresAt = clock.instant().plus(Duration.ofHours(24));
+
+    storage.mcpSessions().save(sessionId, new McpSessionStore.Owner("alice", "client-1"), expiresAt);
+
+    assertThat(secondInstance().mcpSessions().find(sessionId))
+        .contains(new McpSessionStore.Binding(new McpSessionStore.Owner("alice", "client-1"), expiresAt));
+    assertThat(secondInstance().mcpSessions().find(TokenHash.of(id()))).isEmpty();
+  }
+
+  @Test
+  void mcpSessionsWhenOwnerNamesNoClientThenFoundWithoutOne() {
+    TokenHash sessionId = TokenHash.of(id());
+    Instant expiresAt = clock.instant().plus(Duration.ofHours(1));
+
+    storage.mcpSessions().save(sessionId, new McpSessionStore.Owner("bob", null), expiresAt);
+
+    assertThat(secondInstance().mcpSessions().find(sessionId).map(McpSessionStore.Binding::owner))
+        .contains(new McpSessionStore.Owner("bob", null));
+  }
+
+  @Test
+  void mcpSessionsWhenSavedAgainThenExpiryMovedAndWhenLapsedThenGone() {
+    TokenHash sessionId = TokenHash.of(id());
+    McpSessionStore.Owner alice = new McpSessionStore.Owner("alice", "client-1");
+    storage.mcpSessions().save(sessionId, alice, clock.instant().plus(Duration.ofMinutes(10)));
+    clock.advance(Duration.ofMinutes(9));
+    Instant later = clock.instant().plus(Duration.ofMinutes(10));
+    secondInstance().mcpSessions().save(sessionId, alice, later);
+
+    clock.advance(Duration.ofMinutes(9));
+    assertThat(storage.mcpSessions().find(sessionId)).contains(new McpSessionStore.Binding(alice, later));
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(storage.mcpSessions().find(sessionId)).isEmpty();
+    assertThat(secondInstance().mcpSessions().find(sessionId)).isEmpty();
+  }
+
   // Clients
 
   @Test

@@ -196,6 +196,21 @@ class AuthorizingProxyTest {
     assertThat(deleted.get("afterwards").asInt()).as("the ended session through the proxy").isEqualTo(404);
   }
 
+  /** The proxy is behind the same bearer filter, so sessions of the MCP server behind it are bound too. */
+  @Test
+  void sessionThroughTheProxyWhenAnotherUserPresentsItThen404AndItsOwnerIsServed() throws Exception {
+    String erin = streamToken();
+    String session = newStreamSession(erin);
+    String frank = streamLogin("frank");
+    String toolsList = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+
+    McpHttp.Answer asFrank = McpHttp.post(streamProxy.mcpEndpoint(), frank, session, toolsList);
+    McpHttp.Answer asErin = McpHttp.post(streamProxy.mcpEndpoint(), erin, session, toolsList);
+
+    assertThat(asFrank.status()).as(asFrank.result().toString()).isEqualTo(404);
+    assertThat(asErin.status()).as(asErin.result().toString()).isEqualTo(200);
+  }
+
   @Test
   void getStreamWhenTheClientDisconnectsThenTheProxyAbortsItsRequestToTheMcpServer() throws Exception {
     String token = streamToken();
@@ -485,6 +500,16 @@ class AuthorizingProxyTest {
       streamReport = report;
     }
     return streamReport;
+  }
+
+  /** Another user's login through the stream proxy (a client run of its own): the access token. */
+  private static String streamLogin(String user) throws Exception {
+    java.nio.file.Path state = java.nio.file.Files.createTempFile("ts-client-stream", ".json");
+    java.nio.file.Files.delete(state);
+    NodeProcess.Result result = NodeProcess.node(180, "ts-client-stream.mjs", streamProxy.mcpEndpoint().toString(), user,
+        state.toString());
+    assertThat(JSON.readTree(result.lastLine()).path("ok").asBoolean()).as(result.stdout() + result.stderr()).isTrue();
+    return JSON.readTree(java.nio.file.Files.readString(state)).at("/tokens/access_token").asText();
   }
 
   private static String streamToken() throws Exception {

@@ -2,6 +2,7 @@ package dev.mcpauth.servlet;
 
 import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
+import dev.mcpauth.store.memory.InMemoryMcpSessionStore;
 import dev.mcpauth.token.TokenVerifier;
 import dev.mcpauth.token.VerifiedToken;
 import jakarta.servlet.FilterChain;
@@ -10,6 +11,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -27,8 +29,17 @@ import java.util.Set;
  *   <li>too little scope: 403 with {@code error="insufficient_scope"}, naming every scope the
  *       request needs, and {@code resource_metadata};
  *   <li>token store or issuer unavailable: 503 with {@code Retry-After};
- *   <li>a {@code Host} or {@code Origin} the {@link OriginGuard} refuses: 403.
+ *   <li>a {@code Host} or {@code Origin} the {@link OriginGuard} refuses: 403;
+ *   <li>an {@code Mcp-Session-Id} that another subject or client opened: 404, as for an unknown
+ *       session (see {@link SessionBinding}); several {@code Mcp-Session-Id} headers: 400.
  * </ul>
+ *
+ * <p>Every refusal but the last is decided from the headers alone, without reading the body (see
+ * {@link UnreadBody}): an anonymous client cannot make the server wait for, buffer or parse a body. So
+ * a 401 names the scopes every request needs ({@link ScopePolicy#always()}), as MCP clients expect of a
+ * challenge to a request without credentials. Only for a verified token, and only when the policy has
+ * per-method or per-tool rules, is the body read (at most {@value #MAX_BODY_BYTES} bytes) to learn what
+ * it calls.
  *
  * <p>A verified request goes on with the {@link VerifiedToken} in the request attribute {@link
  * #VERIFIED_TOKEN}. Register with async support on, as the MCP transport needs it. Thread-safe.
@@ -43,12 +54,25 @@ public final class BearerTokenFilter extends HttpFilter {
   private final String resourceMetadataUrl;
   private final transient ScopePolicy scopes;
   private final transient OriginGuard origins;
+  private final transient SessionBinding sessions;
 
+  /**
+   * A filter whose MCP session bindings are kept in this process's memory, for {@link
+   * McpAuthServlets#DEFAULT_SESSION_IDLE_TIMEOUT}: one replica only. {@link McpAuthServlets} passes
+   * the store of the authorization server, or the one its builder was given.
+   */
   public BearerTokenFilter(TokenVerifier verifier, String resourceMetadataUrl, ScopePolicy scopes, OriginGuard origins) {
+    this(verifier, resourceMetadataUrl, scopes, origins, new SessionBinding(new InMemoryMcpSessionStore(Clock.systemUTC()),
+        McpAuthServlets.DEFAULT_SESSION_IDLE_TIMEOUT, Clock.systemUTC()));
+  }
+
+  BearerTokenFilter(TokenVerifier verifier, String resourceMetadataUrl, ScopePolicy scopes, OriginGuard origins,
+      SessionBinding sessions) {
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.resourceMetadataUrl = Objects.requireNonNull(resourceMetadataUrl, "resourceMetadataUrl");
     this.scopes = Objects.requireNonNull(scopes, "scopes");
     this.origins = Objects.requireNonNull(origins, "origins");
+    this.sessions = Objects.requireNonNull(sessions, "sessions");
   }
 
   @Override
@@ -57,7 +81,7 @@ public final class BearerTokenFilter extends HttpFilter {
     ServletIo.noSniff(response); // on its refusals, and on what the MCP transport answers
     String origin = request.getHeader("Origin");
     if (!origins.hostAllowed(request.getHeader("Host")) || !origins.originAllowed(origin)) {
-      ServletIo.writeJsonError(response, 403, "forbidden", "Host or Origin not allowed");
+      UnreadBody.refuse(request, response, () -> ServletIo.writeJsonError(response, 403, "forbidden", "Host or Origin not allowed"));
       return;
     }
     if (origin != null) {
@@ -71,21 +95,64 @@ public final class BearerTokenFilter extends HttpFilter {
         return;
       }
     }
-    HttpServletRequest forwarded = request;
-    List<McpCall> calls = List.of();
     if (hasBody(request.getMethod())) {
       try {
         McpCalls.requireJsonInUtf8(Collections.list(request.getHeaders("Content-Type")));
       } catch (McpCalls.Refused e) {
-        writeJsonRpcError(response, e.status(), e.jsonRpcCode(), e.getMessage());
+        UnreadBody.refuse(request, response, () -> writeJsonRpcError(response, e.status(), e.jsonRpcCode(), e.getMessage()));
         return;
       }
     }
+    // Who is asking is decided from the headers alone: the body is read only for a verified token.
+    Set<String> always = scopes.requiredFor(List.of());
+    String token = bearerToken(request);
+    if (token == null) {
+      UnreadBody.refuse(request, response, () -> challenge(response, 401, always, null, null));
+      return;
+    }
+    VerifiedToken verified;
+    try {
+      verified = verifier.verify(token);
+    } catch (OAuthException e) {
+      UnreadBody.refuse(request, response, () -> refuseToken(response, e, always));
+      return;
+    }
+    if (!verified.hasScopes(always)) {
+      UnreadBody.refuse(request, response,
+          () -> challenge(response, 403, always, "insufficient_scope", "This request needs scope " + String.join(" ", always)));
+      return;
+    }
+    List<String> sessionIds = Collections.list(request.getHeaders(SessionBinding.HEADER));
+    if (sessionIds.size() > 1) { // the check and the MCP server must see the same one session
+      UnreadBody.refuse(request, response,
+          () -> writeJsonRpcError(response, 400, -32600, "Bad Request: send at most one Mcp-Session-Id"));
+      return;
+    }
+    if (!sessionIds.isEmpty()) {
+      boolean allowed;
+      try {
+        allowed = sessions.allows(sessionIds.get(0), verified);
+      } catch (OAuthException e) {
+        UnreadBody.refuse(request, response, () -> refuseToken(response, e, always));
+        return;
+      }
+      if (!allowed) {
+        // 404, not 403: to this principal the session does not exist. A Streamable HTTP server answers
+        // 404 to a session id it does not know, and the client then starts a new session (MCP
+        // 2025-06-18 Transports, "Session Management", items 3 and 4); a 403 would tell a stranger that
+        // the id is live and leave a legitimate client that switched accounts stuck.
+        UnreadBody.refuse(request, response, () -> writeJsonRpcError(response, 404, -32001, "Session not found"));
+        return;
+      }
+    }
+    HttpServletResponse answered = sessionIds.isEmpty() ? sessions.capture(response, verified) : response;
+    HttpServletRequest forwarded = request;
     if (scopes.inspectsCalls() && hasBody(request.getMethod())) {
       byte[] body;
+      Set<String> required;
       try {
         body = ServletIo.readBody(request, MAX_BODY_BYTES);
-        calls = McpCalls.read(body);
+        required = scopes.requiredFor(McpCalls.read(body));
       } catch (ServletIo.BodyTooLarge e) {
         ServletIo.refuseTooLarge(request, response,
             () -> ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large"));
@@ -94,32 +161,24 @@ public final class BearerTokenFilter extends HttpFilter {
         writeJsonRpcError(response, e.status(), e.jsonRpcCode(), e.getMessage());
         return;
       }
+      if (!verified.hasScopes(required)) {
+        challenge(response, 403, required, "insufficient_scope", "This request needs scope " + String.join(" ", required));
+        return;
+      }
       forwarded = new CachedBodyRequest(request, body);
     }
-    Set<String> required = scopes.requiredFor(calls);
-    String token = bearerToken(request);
-    if (token == null) {
-      challenge(response, 401, required, null, null);
-      return;
-    }
-    VerifiedToken verified;
-    try {
-      verified = verifier.verify(token);
-    } catch (OAuthException e) {
-      if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
-        response.setHeader("Retry-After", "5");
-        ServletIo.writeJsonError(response, 503, e.code().code(), "The token cannot be checked right now");
-      } else {
-        challenge(response, 401, required, "invalid_token", e.description());
-      }
-      return;
-    }
-    if (!verified.hasScopes(required)) {
-      challenge(response, 403, required, "insufficient_scope", "This request needs scope " + String.join(" ", required));
-      return;
-    }
     forwarded.setAttribute(VERIFIED_TOKEN, verified);
-    chain.doFilter(forwarded, response);
+    chain.doFilter(forwarded, answered);
+  }
+
+  /** A token that failed verification: 401 {@code invalid_token}, or 503 if it cannot be checked now. */
+  private void refuseToken(HttpServletResponse response, OAuthException e, Set<String> always) throws IOException {
+    if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
+      response.setHeader("Retry-After", "5");
+      ServletIo.writeJsonError(response, 503, e.code().code(), "The token cannot be checked right now");
+    } else {
+      challenge(response, 401, always, "invalid_token", e.description());
+    }
   }
 
   private void challenge(HttpServletResponse response, int status, Set<String> required, String error, String description)

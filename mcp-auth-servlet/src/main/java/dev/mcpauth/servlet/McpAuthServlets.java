@@ -3,6 +3,8 @@ package dev.mcpauth.servlet;
 import dev.mcpauth.AuthorizationServer;
 import dev.mcpauth.ratelimit.SourceAddresses;
 import dev.mcpauth.resource.ResourceServer;
+import dev.mcpauth.store.McpSessionStore;
+import dev.mcpauth.store.memory.InMemoryMcpSessionStore;
 import dev.mcpauth.token.TokenVerifier;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -12,6 +14,8 @@ import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
 import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -39,6 +43,9 @@ import java.util.Set;
  * thread-safe.
  */
 public final class McpAuthServlets {
+  /** How long an MCP session stays bound to its user after its last request, by default. */
+  public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofDays(30);
+
   private final HttpServlet authorizationServlet;
   private final Set<String> authorizationPaths;
   private final BearerTokenFilter bearerFilter;
@@ -63,7 +70,16 @@ public final class McpAuthServlets {
     OriginGuard guard = builder.originGuard != null ? builder.originGuard : OriginGuard.forResource(builder.resource);
     TokenVerifier verifier = builder.server != null
         ? builder.server.verifier(builder.resource) : builder.resourceServer.verifier();
-    this.bearerFilter = new BearerTokenFilter(verifier, resourceMetadataUrl, builder.scopePolicy, guard);
+    SessionBinding sessions;
+    if (builder.sessionStore != null) {
+      sessions = new SessionBinding(builder.sessionStore, builder.sessionIdleTimeout, Clock.systemUTC());
+    } else if (builder.server != null) {
+      sessions = new SessionBinding(builder.server.mcpSessions(), builder.sessionIdleTimeout, builder.server.clock());
+    } else {
+      sessions = new SessionBinding(new InMemoryMcpSessionStore(Clock.systemUTC()), builder.sessionIdleTimeout,
+          Clock.systemUTC());
+    }
+    this.bearerFilter = new BearerTokenFilter(verifier, resourceMetadataUrl, builder.scopePolicy, guard, sessions);
   }
 
   /** The embedded mode: {@code server} issues the tokens and serves every OAuth endpoint. */
@@ -132,6 +148,8 @@ public final class McpAuthServlets {
     private final List<String> trustedProxies = new ArrayList<>();
     private SourceAddresses.Header forwardedHeader = SourceAddresses.Header.X_FORWARDED_FOR;
     private SourceAddresses sourceAddresses;
+    private McpSessionStore sessionStore;
+    private Duration sessionIdleTimeout = DEFAULT_SESSION_IDLE_TIMEOUT;
 
     private Builder(AuthorizationServer server, ResourceServer resourceServer) {
       this.server = server;
@@ -185,6 +203,32 @@ public final class McpAuthServlets {
     /** The header the trusted proxies write: {@code X-Forwarded-For} (default) or RFC 7239 {@code Forwarded}. */
     public Builder forwardedHeader(SourceAddresses.Header header) {
       this.forwardedHeader = Objects.requireNonNull(header, "header");
+      return this;
+    }
+
+    /**
+     * Where the filter remembers which user and client opened each MCP session, so that a session id
+     * is refused (404) with anyone else's token. Default: the authorization server's storage in
+     * embedded mode; in resource-server mode, this process's memory, which is right for one replica
+     * only: several replicas need a shared store, e.g. {@code jdbcStorage.mcpSessions()} or {@code
+     * redisStorage.mcpSessions()}.
+     */
+    public Builder sessionStore(McpSessionStore store) {
+      this.sessionStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * How long a session stays bound after its owner's last request. Default {@link
+     * #DEFAULT_SESSION_IDLE_TIMEOUT}, the default refresh token lifetime: a client idle for longer must
+     * authorize again anyway. A session id whose binding lapsed passes to the MCP server unchecked, so
+     * the MCP server should end sessions idle for longer than this.
+     */
+    public Builder sessionIdleTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("sessionIdleTimeout must be positive");
+      }
+      this.sessionIdleTimeout = timeout;
       return this;
     }
 

@@ -172,6 +172,39 @@ abstract class ServletAdapterContract {
         .contains("resource_metadata=").contains("error=\"invalid_token\"");
   }
 
+  /**
+   * The 401 is decided from the headers: a client that announces a large body and sends none reads it
+   * while it still has not sent a byte of the body (before, the filter first waited for the body).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "not-a-token"})
+  void mcpWhenAnonymousOrBadTokenAnnouncesLargeBodyAndSendsNoneThen401BeforeTheBody(String token) throws Exception {
+    int port = URI.create(base).getPort();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(60_000); // generous: the answer must come without the body, however slow the machine
+      socket.getOutputStream().write(("POST /mcp HTTP/1.1\r\nHost: localhost:" + port
+          + "\r\nContent-Type: application/json\r\nContent-Length: 4000000\r\n"
+          + (token.isEmpty() ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII));
+
+      String head = readHead(socket);
+
+      assertThat(head).startsWith("HTTP/1.1 401").containsIgnoringCase("\r\nConnection: close\r\n")
+          .contains("resource_metadata=\"" + base + "/.well-known/oauth-protected-resource/mcp\", scope=\"mcp:read\"");
+    }
+  }
+
+  /** A body the filter leaves unread must not cost a client that sent it whole the 401 (no reset under it). */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 200, 60_000})
+  void mcpWhenAnonymousSendsASmallBodyWholeThenItReadsTheWhole401(int size) throws Exception {
+    byte[] body = ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"pad\":\""
+        + "x".repeat(size) + "\"}}").getBytes(StandardCharsets.US_ASCII);
+
+    String answer = sendWholeThenRead("/mcp", "application/json", body, false);
+
+    assertThat(answer).startsWith("HTTP/1.1 401").contains("scope=\"mcp:read\"").contains("\"error\":\"unauthorized\"");
+  }
+
   @Test
   void mcpWhenTokenValidThenPrincipalAndUntouchedBodyReachServlet() throws Exception {
     String token = accessToken("mcp:read");
@@ -211,6 +244,58 @@ abstract class ServletAdapterContract {
 
     assertThat(postMcp("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"write_note\"}}",
         token, Map.of()).statusCode()).isEqualTo(200);
+  }
+
+  // MCP sessions are bound to the subject and client that opened them
+
+  private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\"}";
+  private static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+
+  @Test
+  void mcpWhenSessionOpenedByAliceThenRefusedToBobAndToAliceThroughAnotherClientAsUnknown() throws Exception {
+    String alice = accessToken("mcp:read");
+    String aliceElsewhere = accessToken("mcp:read"); // the same user through another registered client
+    String bob = accessToken("mcp:read", "bob", "builder");
+    String session = postMcp(INITIALIZE, alice, Map.of()).headers().firstValue("Mcp-Session-Id").orElseThrow();
+
+    HttpResponse<String> asBob = postMcp(TOOLS_LIST, bob, Map.of("Mcp-Session-Id", session));
+    HttpResponse<String> asOtherClient = postMcp(TOOLS_LIST, aliceElsewhere, Map.of("Mcp-Session-Id", session));
+    HttpResponse<String> bobGets = send(HttpRequest.newBuilder(URI.create(base + "/mcp")).GET()
+        .header("Authorization", "Bearer " + bob).header("Mcp-Session-Id", session));
+    HttpResponse<String> bobDeletes = send(HttpRequest.newBuilder(URI.create(base + "/mcp")).DELETE()
+        .header("Authorization", "Bearer " + bob).header("Mcp-Session-Id", session));
+    HttpResponse<String> asAlice = postMcp(TOOLS_LIST, alice, Map.of("Mcp-Session-Id", session));
+
+    assertThat(asBob.statusCode()).as(asBob.body()).isEqualTo(404);
+    assertThat(json(asBob).path("error").path("code").asInt()).isEqualTo(-32001);
+    assertThat(asOtherClient.statusCode()).as(asOtherClient.body()).isEqualTo(404);
+    assertThat(bobGets.statusCode()).isEqualTo(404);
+    assertThat(bobDeletes.statusCode()).isEqualTo(404);
+    assertThat(asBob.body() + asOtherClient.body() + bobGets.body() + bobDeletes.body()).doesNotContain("subject=");
+    assertThat(asAlice.statusCode()).isEqualTo(200);
+    assertThat(asAlice.body()).isEqualTo("subject=alice\nbody=" + TOOLS_LIST);
+  }
+
+  @Test
+  void mcpWhenSessionIdNeverAnnouncedThenPassedToTheServerToJudge() throws Exception {
+    HttpResponse<String> response = postMcp(TOOLS_LIST, accessToken("mcp:read", "bob", "builder"),
+        Map.of("Mcp-Session-Id", "opened-before-binding-existed"));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).startsWith("subject=bob\n");
+  }
+
+  @Test
+  void mcpWhenTwoSessionIdsSentThen400() throws Exception {
+    String alice = accessToken("mcp:read");
+    String session = postMcp(INITIALIZE, alice, Map.of()).headers().firstValue("Mcp-Session-Id").orElseThrow();
+
+    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + "/mcp"))
+        .POST(HttpRequest.BodyPublishers.ofString(TOOLS_LIST)).header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + accessToken("mcp:read", "bob", "builder"))
+        .header("Mcp-Session-Id", "unknown").header("Mcp-Session-Id", session));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
   }
 
   // The scope check reads the body as the MCP transport will, or refuses it (fail closed)
@@ -351,7 +436,7 @@ abstract class ServletAdapterContract {
     byte[] body = "x".repeat(mcp ? 8_000_000 : 1_000_000).getBytes(StandardCharsets.US_ASCII);
 
     String answer = sendWholeThenRead(mcp ? endpoint : issuerPath(endpoint), mcp ? "application/json"
-        : "application/x-www-form-urlencoded", body, chunked);
+        : "application/x-www-form-urlencoded", body, chunked, mcp ? accessToken("mcp:read") : null);
 
     assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("\r\nConnection: close\r\n");
   }
@@ -665,19 +750,29 @@ abstract class ServletAdapterContract {
   }
 
   URI consent(String clientId, String challenge, String scope, String decision) throws Exception {
+    return consent(clientId, challenge, scope, decision, "alice", "wonderland");
+  }
+
+  URI consent(String clientId, String challenge, String scope, String decision, String user, String password)
+      throws Exception {
     HttpResponse<String> page = get(authorizeUrl(clientId, challenge, scope), Map.of());
     assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
     HttpResponse<String> answer = post(issuerPath("/authorize/consent"), "application/x-www-form-urlencoded", form(Map.of(
         "handle", field(page.body(), "handle"), "form_token", field(page.body(), "form_token"),
-        "decision", decision, "username", "alice", "password", "wonderland")));
+        "decision", decision, "username", user, "password", password)));
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
     return URI.create(answer.headers().firstValue("Location").orElseThrow());
   }
 
   String accessToken(String scope) throws Exception {
+    return accessToken(scope, "alice", "wonderland");
+  }
+
+  /** A token of {@code user}, through a client registered for it. */
+  String accessToken(String scope, String user, String password) throws Exception {
     String clientId = register();
     Pkce pkce = pkce();
-    URI redirect = consent(clientId, pkce.challenge(), scope, "approve");
+    URI redirect = consent(clientId, pkce.challenge(), scope, "approve", user, password);
     String code = query(redirect).get("code");
     HttpResponse<String> tokens = post(issuerPath("/token"), "application/x-www-form-urlencoded", form(Map.of(
         "grant_type", "authorization_code", "code", code, "redirect_uri", CALLBACK, "code_verifier", pkce.verifier(),
@@ -693,6 +788,10 @@ abstract class ServletAdapterContract {
    * a slow link: if the server then resets the connection, the write fails.
    */
   String sendWholeThenRead(String path, String contentType, byte[] body, boolean chunked) throws Exception {
+    return sendWholeThenRead(path, contentType, body, chunked, null);
+  }
+
+  String sendWholeThenRead(String path, String contentType, byte[] body, boolean chunked, String token) throws Exception {
     int port = URI.create(base).getPort();
     try (Socket socket = new Socket()) {
       socket.setSendBufferSize(64 * 1024);
@@ -700,6 +799,7 @@ abstract class ServletAdapterContract {
       socket.setSoTimeout(60_000);
       OutputStream out = socket.getOutputStream();
       out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: " + contentType + "\r\n"
+          + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
           + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + body.length) + "\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       if (!chunked) {
@@ -716,6 +816,17 @@ abstract class ServletAdapterContract {
       out.flush();
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
     }
+  }
+
+  /** The status line and headers of an answer, read byte by byte up to the blank line. */
+  static String readHead(Socket socket) throws Exception {
+    StringBuilder head = new StringBuilder();
+    java.io.InputStream in = socket.getInputStream();
+    int b;
+    while (!head.toString().endsWith("\r\n\r\n") && (b = in.read()) != -1) {
+      head.append((char) b);
+    }
+    return head.toString();
   }
 
   HttpResponse<String> postMcp(String body, String token, Map<String, String> headers) throws Exception {

@@ -5,6 +5,7 @@ import dev.mcpauth.client.Client;
 import dev.mcpauth.store.ClientAssertionStore;
 import dev.mcpauth.store.ClientStore;
 import dev.mcpauth.store.GrantStore;
+import dev.mcpauth.store.McpSessionStore;
 import dev.mcpauth.store.PendingAuthorizationStore;
 import dev.mcpauth.store.Redemption;
 import dev.mcpauth.store.Storage;
@@ -35,6 +36,7 @@ public final class InMemoryStorage implements Storage {
   private final Tokens tokens;
   private final Upstream upstream;
   private final Assertions assertions;
+  private final InMemoryMcpSessionStore mcpSessions;
 
   public InMemoryStorage(Clock clock) {
     Objects.requireNonNull(clock, "clock");
@@ -49,6 +51,7 @@ public final class InMemoryStorage implements Storage {
     tokens = new Tokens(new ExpiringMap<>(clock));
     upstream = new Upstream(new ExpiringMap<>(clock), new ExpiringMap<>(clock), clock);
     assertions = new Assertions(new ExpiringMap<>(clock));
+    mcpSessions = new InMemoryMcpSessionStore(clock);
   }
 
   /**
@@ -57,7 +60,7 @@ public final class InMemoryStorage implements Storage {
    */
   public int entryCount() {
     return clients.map().size() + pending.map().size() + grants.map().size() + tokens.map().size()
-        + upstream.map().size() + upstream.leases().size() + assertions.map().size();
+        + upstream.map().size() + upstream.leases().size() + assertions.map().size() + mcpSessions.size();
   }
 
   @Override
@@ -88,6 +91,11 @@ public final class InMemoryStorage implements Storage {
   @Override
   public ClientAssertionStore clientAssertions() {
     return assertions;
+  }
+
+  @Override
+  public McpSessionStore mcpSessions() {
+    return mcpSessions;
   }
 
   private record Assertions(ExpiringMap<TokenHash, Boolean> map) implements ClientAssertionStore {

@@ -24,6 +24,16 @@ enum Dialect {
     return upsert("mcp_auth_upstream_token", "grant_id", "sealed");
   }
 
+  /** Insert-or-replace of (session_hash, subject, client_id, expires_at). */
+  String upsertMcpSession() {
+    return this == POSTGRESQL
+        ? "INSERT INTO mcp_auth_mcp_session (session_hash, subject, client_id, expires_at) VALUES (?, ?, ?, ?)"
+            + " ON CONFLICT (session_hash) DO UPDATE SET subject = EXCLUDED.subject, client_id = EXCLUDED.client_id,"
+            + " expires_at = EXCLUDED.expires_at"
+        : "MERGE INTO mcp_auth_mcp_session (session_hash, subject, client_id, expires_at) KEY (session_hash)"
+            + " VALUES (?, ?, ?, ?)";
+  }
+
   /** Insert-or-replace of (key, value, expires_at) in {@code table}; names are constants, never input. */
   private String upsert(String table, String key, String value) {
     return String.format(upsert, table, key, value);

@@ -3,6 +3,7 @@ package dev.mcpauth.store.jdbc;
 import dev.mcpauth.store.ClientAssertionStore;
 import dev.mcpauth.store.ClientStore;
 import dev.mcpauth.store.GrantStore;
+import dev.mcpauth.store.McpSessionStore;
 import dev.mcpauth.store.PendingAuthorizationStore;
 import dev.mcpauth.store.RateLimitStore;
 import dev.mcpauth.store.Storage;
@@ -44,9 +45,9 @@ import javax.sql.DataSource;
 public final class JdbcStorage implements Storage {
   private static final List<String> TABLES = List.of(
       "mcp_auth_client", "mcp_auth_pending_authorization", "mcp_auth_grant", "mcp_auth_token", "mcp_auth_upstream_token",
-      "mcp_auth_upstream_refresh_lease", "mcp_auth_client_assertion", "mcp_auth_rate_limit");
+      "mcp_auth_upstream_refresh_lease", "mcp_auth_client_assertion", "mcp_auth_rate_limit", "mcp_auth_mcp_session");
   private static final List<String> KEYS = List.of("client_id", "handle_hash", "grant_id", "token_hash", "grant_id", "grant_id",
-      "assertion_hash", "bucket_key");
+      "assertion_hash", "bucket_key", "session_hash");
   private static final int PURGE_BATCH = 1000;
 
   private final Sql sql;
@@ -58,6 +59,7 @@ public final class JdbcStorage implements Storage {
   private final TokenStore tokens;
   private final UpstreamTokenStore upstreamTokens;
   private final ClientAssertionStore clientAssertions;
+  private final McpSessionStore mcpSessions;
 
   private JdbcStorage(DataSource dataSource, Dialect dialect, Clock clock) {
     this.sql = new Sql(dataSource);
@@ -69,6 +71,7 @@ public final class JdbcStorage implements Storage {
     this.upstreamTokens = new JdbcUpstreamTokenStore(sql, dialect, clock);
     this.clientAssertions = new JdbcClientAssertionStore(sql, dialect, clock);
     this.rateLimits = new JdbcRateLimitStore(sql, dialect);
+    this.mcpSessions = new JdbcMcpSessionStore(sql, dialect, clock);
   }
 
   public static Builder builder(DataSource dataSource) {
@@ -114,6 +117,11 @@ public final class JdbcStorage implements Storage {
   @Override
   public ClientAssertionStore clientAssertions() {
     return clientAssertions;
+  }
+
+  @Override
+  public McpSessionStore mcpSessions() {
+    return mcpSessions;
   }
 
   @Override

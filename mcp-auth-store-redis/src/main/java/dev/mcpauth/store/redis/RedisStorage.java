@@ -7,6 +7,7 @@ import dev.mcpauth.internal.ThrottledLog;
 import dev.mcpauth.store.ClientAssertionStore;
 import dev.mcpauth.store.ClientStore;
 import dev.mcpauth.store.GrantStore;
+import dev.mcpauth.store.McpSessionStore;
 import dev.mcpauth.store.PendingAuthorizationStore;
 import dev.mcpauth.store.RateLimitStore;
 import dev.mcpauth.store.Redemption;
@@ -59,6 +60,7 @@ import redis.clients.jedis.params.SetParams;
  *       one caller on any server marks it first.
  *   <li>The rate limiter's buckets ({@code …:rate-limit:<action>:<hash>}) are replaced by a Lua
  *       compare-and-set, so a limit holds across the replicas.
+ *   <li>An MCP session's owner is kept under {@code …:mcp-session:<hash of the session id>} with a TTL.
  *   <li>Every Redis failure (connection refused, timeout) is {@code temporarily_unavailable}.
  * </ul>
  *
@@ -80,6 +82,7 @@ public final class RedisStorage implements Storage {
   private final UpstreamTokenStore upstreamTokens = new Upstream();
   private final ClientAssertionStore clientAssertions = new ClientAssertions();
   private final RateLimitStore rateLimits = new RateLimits();
+  private final McpSessionStore mcpSessions = new McpSessions();
 
   private RedisStorage(Builder builder) {
     this.redis = builder.redis;
@@ -147,6 +150,11 @@ public final class RedisStorage implements Storage {
   @Override
   public Optional<RateLimitStore> rateLimits() {
     return Optional.of(rateLimits);
+  }
+
+  @Override
+  public McpSessionStore mcpSessions() {
+    return mcpSessions;
   }
 
   @Override
@@ -262,6 +270,36 @@ public final class RedisStorage implements Storage {
 
     private String usedKey(TokenHash hash) {
       return prefix + "token-used:" + hash.value();
+    }
+  }
+
+  /**
+   * MCP session bindings: {@code …:mcp-session:<hash>} holding {@code <expiry millis> <length of the
+   * client id, -1 for none> <client id><subject>}, with a TTL at that expiry; a later save replaces it.
+   */
+  private final class McpSessions implements McpSessionStore {
+    @Override
+    public void save(TokenHash sessionId, Owner owner, Instant expiresAt) {
+      String clientId = owner.clientId() == null ? "" : owner.clientId();
+      String value = expiresAt.toEpochMilli() + " " + (owner.clientId() == null ? -1 : clientId.length()) + " " + clientId
+          + owner.subject();
+      call(() -> redis.set(prefix + "mcp-session:" + sessionId.value(), value, ttl(expiresAt)));
+    }
+
+    @Override
+    public Optional<Binding> find(TokenHash sessionId) {
+      String value = call(() -> redis.get(prefix + "mcp-session:" + sessionId.value()));
+      if (value == null) {
+        return Optional.empty();
+      }
+      String[] parts = value.split(" ", 3);
+      long expiresAt = Long.parseLong(parts[0]);
+      int clientLength = Integer.parseInt(parts[1]);
+      String clientId = clientLength < 0 ? null : parts[2].substring(0, clientLength);
+      String subject = parts[2].substring(Math.max(0, clientLength));
+      return clock.millis() < expiresAt
+          ? Optional.of(new Binding(new Owner(subject, clientId), Instant.ofEpochMilli(expiresAt)))
+          : Optional.empty();
     }
   }
 

@@ -1,0 +1,108 @@
+package dev.mcpauth.servlet;
+
+import dev.mcpauth.store.McpSessionStore;
+import dev.mcpauth.store.McpSessionStore.Binding;
+import dev.mcpauth.store.McpSessionStore.Owner;
+import dev.mcpauth.store.TokenHash;
+import dev.mcpauth.token.VerifiedToken;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds each MCP session to the principal (subject and client) that opened it, so that a leaked or
+ * guessed {@code Mcp-Session-Id} is useless with anybody else's token (MCP security best practices,
+ * "Session Hijacking": servers must not use sessions for authentication and should bind session ids to
+ * user information). The binding is learned from the {@code Mcp-Session-Id} response header the MCP
+ * server sends to an initialization (Streamable HTTP, "Session Management"), and kept in a {@link
+ * McpSessionStore} so that replicas sharing the store agree.
+ *
+ * <p>A binding lasts {@code idleTimeout} after the owner's last request: a use after half of it has
+ * passed saves it again, so an active session costs a store write at most twice per timeout. A session
+ * id the store does not know (opened before binding existed, by a server that never announced it, or
+ * idle for longer) passes unchanged and the MCP server judges it; an MCP server should therefore end
+ * sessions idle longer than the timeout. Thread-safe.
+ */
+final class SessionBinding {
+  static final String HEADER = "Mcp-Session-Id";
+  private static final Logger LOG = LoggerFactory.getLogger(SessionBinding.class);
+
+  private final McpSessionStore store;
+  private final Duration idleTimeout;
+  private final Clock clock;
+
+  SessionBinding(McpSessionStore store, Duration idleTimeout, Clock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Whether {@code token}'s principal may use session {@code sessionId}: not if the session is bound to
+   * another subject or client.
+   *
+   * @throws dev.mcpauth.OAuthException {@code temporarily_unavailable} if the store cannot be read
+   */
+  boolean allows(String sessionId, VerifiedToken token) {
+    TokenHash hash = TokenHash.of(sessionId);
+    Optional<Binding> binding = store.find(hash);
+    if (binding.isEmpty()) {
+      return true;
+    }
+    Owner owner = owner(token);
+    if (!binding.get().owner().equals(owner)) {
+      return false;
+    }
+    Instant now = clock.instant();
+    if (binding.get().expiresAt().isBefore(now.plus(idleTimeout.dividedBy(2)))) {
+      store.save(hash, owner, now.plus(idleTimeout));
+    }
+    return true;
+  }
+
+  /**
+   * The response to hand to the MCP server for a request that presented no session: the session id it
+   * announces is bound to {@code token}'s principal before the header is set, so the client never holds
+   * an id that is not bound yet (also when a replica serves its next request). Header writes from
+   * another thread (an asynchronous or streaming answer written later) go through this wrapper too.
+   */
+  HttpServletResponse capture(HttpServletResponse response, VerifiedToken token) {
+    Owner owner = owner(token);
+    return new HttpServletResponseWrapper(response) {
+      @Override
+      public void setHeader(String name, String value) {
+        if (!HEADER.equalsIgnoreCase(name) || value == null || bind(value, owner)) {
+          super.setHeader(name, value);
+        }
+      }
+
+      @Override
+      public void addHeader(String name, String value) {
+        if (!HEADER.equalsIgnoreCase(name) || value == null || bind(value, owner)) {
+          super.addHeader(name, value);
+        }
+      }
+    };
+  }
+
+  /** Saves the binding; if the store fails, the session id is withheld rather than announced unbound. */
+  private boolean bind(String sessionId, Owner owner) {
+    try {
+      store.save(TokenHash.of(sessionId), owner, clock.instant().plus(idleTimeout));
+      return true;
+    } catch (RuntimeException e) {
+      LOG.warn("An MCP session could not be bound to its user, so its id is not announced: {}", e.toString());
+      return false;
+    }
+  }
+
+  private static Owner owner(VerifiedToken token) {
+    return new Owner(token.subject(), token.clientId());
+  }
+}
