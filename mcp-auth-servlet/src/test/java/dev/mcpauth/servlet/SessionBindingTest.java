@@ -5,19 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mcpauth.store.McpSessionStore;
 import dev.mcpauth.store.TokenHash;
 import dev.mcpauth.store.memory.InMemoryMcpSessionStore;
+import dev.mcpauth.testing.MutableClock;
 import dev.mcpauth.token.VerifiedToken;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** How long a session stays bound: its idle timeout, moved on by its owner's use. */
 class SessionBindingTest {
-  private final MovableClock clock = new MovableClock();
+  private final MutableClock clock = MutableClock.atStart();
   private final McpSessionStore store = new InMemoryMcpSessionStore(clock);
   private final SessionBinding binding = new SessionBinding(store, Duration.ofDays(30), clock);
   private final VerifiedToken alice = token("alice", "client-1");
@@ -49,29 +47,5 @@ class SessionBindingTest {
   private static VerifiedToken token(String subject, String clientId) {
     return new VerifiedToken(subject, clientId, Set.of("mcp:read"), "https://mcp.example.com/mcp", "https://as.example.com",
         Instant.EPOCH, Instant.MAX, "jti-" + subject, "grant-" + subject, Map.of());
-  }
-
-  /** A clock the test moves; never sleeps. */
-  private static final class MovableClock extends Clock {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }
