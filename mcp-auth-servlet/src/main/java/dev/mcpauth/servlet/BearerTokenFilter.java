@@ -145,7 +145,9 @@ public final class BearerTokenFilter extends HttpFilter {
         return;
       }
     }
-    HttpServletResponse answered = sessionIds.isEmpty() ? sessions.capture(response, verified) : response;
+    // Every answer may announce a session: the MCP Java SDK opens a new one on initialize even when the
+    // request carried a (stale) id, and that one must be bound too, or it would be open to anyone.
+    HttpServletResponse answered = sessions.capture(response, verified, sessionIds.isEmpty() ? null : sessionIds.get(0));
     HttpServletRequest forwarded = request;
     if (scopes.inspectsCalls() && hasBody(request.getMethod())) {
       byte[] body;

@@ -67,26 +67,34 @@ final class SessionBinding {
   }
 
   /**
-   * The response to hand to the MCP server for a request that presented no session: the session id it
-   * announces is bound to {@code token}'s principal before the header is set, so the client never holds
+   * The response to hand to the MCP server: a session id it announces is bound to {@code token}'s
+   * principal before the header is set (whatever session the request presented, which {@link #allows}
+   * has already checked), so the client never holds
    * an id that is not bound yet (also when a replica serves its next request). Header writes from
    * another thread (an asynchronous or streaming answer written later) go through this wrapper too.
    */
-  HttpServletResponse capture(HttpServletResponse response, VerifiedToken token) {
+  HttpServletResponse capture(HttpServletResponse response, VerifiedToken token, String presented) {
     Owner owner = owner(token);
     return new HttpServletResponseWrapper(response) {
       @Override
       public void setHeader(String name, String value) {
-        if (!HEADER.equalsIgnoreCase(name) || value == null || bind(value, owner)) {
-          super.setHeader(name, value);
+        if (announcedAndUnbound(name, value)) {
+          return;
         }
+        super.setHeader(name, value);
       }
 
       @Override
       public void addHeader(String name, String value) {
-        if (!HEADER.equalsIgnoreCase(name) || value == null || bind(value, owner)) {
-          super.addHeader(name, value);
+        if (announcedAndUnbound(name, value)) {
+          return;
         }
+        super.addHeader(name, value);
+      }
+
+      /** The session the request presented was checked (and kept bound) already: no write for its echo. */
+      private boolean announcedAndUnbound(String name, String value) {
+        return HEADER.equalsIgnoreCase(name) && value != null && !value.equals(presented) && !bind(value, owner);
       }
     };
   }

@@ -277,6 +277,20 @@ abstract class ServletAdapterContract {
   }
 
   @Test
+  void mcpWhenAliceInitializesWithAStaleSessionIdThenTheNewSessionIsStillHersAlone() throws Exception {
+    String alice = accessToken("mcp:read");
+    String bob = accessToken("mcp:read", "bob", "builder");
+    for (String stale : new String[] {"stale-id", "", postMcp(INITIALIZE, alice, Map.of()).headers()
+        .firstValue("Mcp-Session-Id").orElseThrow()}) {
+      String session = postMcp(INITIALIZE, alice, Map.of("Mcp-Session-Id", stale)).headers()
+          .firstValue("Mcp-Session-Id").orElseThrow();
+
+      assertThat(postMcp(TOOLS_LIST, bob, Map.of("Mcp-Session-Id", session)).statusCode()).as(stale).isEqualTo(404);
+      assertThat(postMcp(TOOLS_LIST, alice, Map.of("Mcp-Session-Id", session)).statusCode()).as(stale).isEqualTo(200);
+    }
+  }
+
+  @Test
   void mcpWhenSessionIdNeverAnnouncedThenPassedToTheServerToJudge() throws Exception {
     HttpResponse<String> response = postMcp(TOOLS_LIST, accessToken("mcp:read", "bob", "builder"),
         Map.of("Mcp-Session-Id", "opened-before-binding-existed"));
