@@ -31,9 +31,7 @@ class AuthorizeQueryFuzzTest {
 
   @FuzzTest(maxDuration = "4s")
   void authorizeQuery(FuzzedDataProvider data) {
-    if (fuzz == null) {
-      fuzz = new FuzzServer();
-    }
+    fuzz = FuzzServer.forNextInput();
     boolean approve = data.consumeBoolean();
     String query = data.consumeBoolean() ? built(data) : data.consumeRemainingAsString();
 

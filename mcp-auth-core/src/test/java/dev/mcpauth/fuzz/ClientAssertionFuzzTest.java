@@ -27,9 +27,7 @@ class ClientAssertionFuzzTest {
 
   @FuzzTest(maxDuration = "4s")
   void clientAssertion(FuzzedDataProvider data) {
-    if (fuzz == null) {
-      fuzz = new FuzzServer();
-    }
+    fuzz = FuzzServer.forNextInput();
     String clientId = data.consumeBoolean() ? FuzzServer.SIGNING_CLIENT : data.consumeString(40);
     String extra = data.consumeBoolean() ? "&" + data.consumeString(100) : "";
     Map<String, Object> claims = null;

@@ -34,9 +34,7 @@ class FormEndpointsFuzzTest {
 
   @FuzzTest(maxDuration = "4s")
   void formEndpoints(FuzzedDataProvider data) {
-    if (fuzz == null) {
-      fuzz = new FuzzServer();
-    }
+    fuzz = FuzzServer.forNextInput();
     int endpoint = data.consumeInt(0, 3);
     String contentType = data.consumeBoolean() ? CONTENT_TYPES[data.consumeInt(0, CONTENT_TYPES.length - 1)]
         : data.consumeString(60);

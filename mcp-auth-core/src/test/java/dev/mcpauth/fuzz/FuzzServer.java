@@ -37,6 +37,11 @@ final class FuzzServer {
   static final String SIGNING_CLIENT = "signing-bot";
   static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
+  /** Inputs served by one server: it keeps what they leave (clients, grants, events) in memory. */
+  private static final int INPUTS_PER_SERVER = 20_000;
+  private static FuzzServer current;
+  private static int inputs;
+
   final TestServer test;
   /** The server's own signing key, so that fuzzers can sign claims of their choosing. */
   final ECKey serverKey;
@@ -63,6 +68,17 @@ final class FuzzServer {
             .jwks("{\"keys\":[" + clientKey.toPublicJWK().toJSONString() + "]}")
             .grantTypes(Set.of(Client.CLIENT_CREDENTIALS, Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN))
             .redirectUris(List.of(REDIRECT)).build()));
+  }
+
+  /**
+   * The server for the next input: the same one for {@value #INPUTS_PER_SERVER} inputs, then a new
+   * one, so that a long run does not fill the heap (fuzzing runs one input at a time).
+   */
+  static FuzzServer forNextInput() {
+    if (current == null || ++inputs % INPUTS_PER_SERVER == 0) {
+      current = new FuzzServer();
+    }
+    return current;
   }
 
   /** A fresh authorization code for the public client, with the verifier that redeems it. */

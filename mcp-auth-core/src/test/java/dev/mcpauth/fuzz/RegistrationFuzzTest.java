@@ -15,9 +15,7 @@ class RegistrationFuzzTest {
 
   @FuzzTest(maxDuration = "4s")
   void registration(byte[] data) {
-    if (fuzz == null) {
-      fuzz = new FuzzServer();
-    }
+    fuzz = FuzzServer.forNextInput();
     String body = new String(data, StandardCharsets.UTF_8); // as the servlet adapter decodes it
     JsonNode answer = Answers.check(fuzz.test.server.registrationEndpoint().handle(EndpointRequest.json(body)));
     if (answer != null && answer.has("client_id")) {
