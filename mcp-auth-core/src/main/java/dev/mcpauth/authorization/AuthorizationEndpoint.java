@@ -80,7 +80,8 @@ public final class AuthorizationEndpoint {
     } catch (OAuthException e) {
       return new AuthorizationStep.ErrorPage(e);
     }
-    State state = params.first("state").map(State::new).orElse(null);
+    // A blank state is no state, as Nimbus parses it for the rest of the request (State refuses blank).
+    State state = params.first("state").filter(value -> !value.isBlank()).map(State::new).orElse(null);
     try {
       String handle = settings.secrets().newSecret();
       PendingAuthorization pending = validate(params, client, redirectUri, TokenHash.of(handle));

@@ -242,4 +242,20 @@ class AuthorizationEndpointTest {
     assertThat(pending.toString()).doesNotContain(pending.handle());
     assertThat(done.toString()).doesNotContain(code);
   }
+
+  @Test
+  void startWhenStateIsBlankThenTreatedAsAbsent() {
+    // Found by AuthorizeQueryFuzzTest: Nimbus's State refuses a blank value with an
+    // IllegalArgumentException, which left start() unchecked (a 500).
+    Map<String, String> params = test.authorizeParams(client, Pkce.generate());
+    params.put("state", " ");
+    assertThat(test.authorize(params)).isInstanceOf(AuthorizationStep.Interaction.class);
+
+    params.remove("code_challenge");
+    AuthorizationStep step = test.authorize(params);
+
+    assertThat(step).isInstanceOf(AuthorizationStep.Redirect.class);
+    Map<String, String> query = TestServer.query(((AuthorizationStep.Redirect) step).location());
+    assertThat(query).containsEntry("error", "invalid_request").doesNotContainKey("state");
+  }
 }
