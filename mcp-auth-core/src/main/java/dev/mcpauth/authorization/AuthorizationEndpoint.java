@@ -80,7 +80,7 @@ public final class AuthorizationEndpoint {
     } catch (OAuthException e) {
       return new AuthorizationStep.ErrorPage(e);
     }
-    State state = params.first("state").map(State::new).orElse(null);
+    State state = params.first("state").map(AuthorizationEndpoint::state).orElse(null);
     try {
       String handle = settings.secrets().newSecret();
       PendingAuthorization pending = validate(params, client, redirectUri, TokenHash.of(handle));
@@ -132,7 +132,7 @@ public final class AuthorizationEndpoint {
     }
     PendingAuthorization pending = consumed.get();
     URI redirect = URI.create(pending.redirectUri());
-    State state = pending.state() == null ? null : new State(pending.state());
+    State state = state(pending.state());
     if (decision instanceof Decision.Deny) {
       settings.events().publish(EventType.AUTHORIZATION_DENIED, pending.clientId(), null, null);
       return errorRedirect(redirect, new OAuthException(ErrorCode.ACCESS_DENIED, "The user denied the request"), state);
@@ -302,6 +302,14 @@ public final class AuthorizationEndpoint {
    */
   private static String showableUri(String uri) {
     return uri != null && uri.chars().allMatch(c -> c >= 0x21 && c <= 0x7E) ? uri : null;
+  }
+
+  /**
+   * A state Nimbus can carry, or none: its {@code State} refuses a value with nothing left after
+   * {@code trim()} (spaces, control characters), and Nimbus parses such a value as no state.
+   */
+  private static State state(String value) {
+    return value == null || value.trim().isEmpty() ? null : new State(value);
   }
 
   private AuthorizationStep errorRedirect(URI redirect, OAuthException e, State state) {

@@ -15,7 +15,9 @@ public final class Uris {
   public static Optional<URI> parse(String value) {
     try {
       return Optional.of(new URI(value));
-    } catch (URISyntaxException | NullPointerException e) {
+    } catch (URISyntaxException | NullPointerException | NumberFormatException e) {
+      // The JDK's parser lets a NumberFormatException out for an IPv4 part of an IPv6 literal with a
+      // byte of more digits than an int holds (http://[::111111111111.1]/): malformed all the same.
       return Optional.empty();
     }
   }

@@ -109,6 +109,11 @@ final class JwtVerifier implements TokenVerifier {
       throw OAuthException.invalidToken(e.getMessage()); // our own claim checks: messages below, never the token
     } catch (ParseException | BadJOSEException | JOSEException e) {
       throw OAuthException.invalidToken("The access token is malformed or its signature is invalid");
+    } catch (OAuthException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Nimbus lets some malformed tokens out unchecked: a header that is JSON null is a NullPointerException.
+      throw new OAuthException(ErrorCode.INVALID_TOKEN, "The access token is malformed", e.getClass().getName());
     }
   }
 

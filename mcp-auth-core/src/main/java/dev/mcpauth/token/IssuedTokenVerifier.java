@@ -5,6 +5,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
 import dev.mcpauth.internal.BoundedCache;
 import dev.mcpauth.internal.Scopes;
@@ -81,6 +82,9 @@ final class IssuedTokenVerifier implements TokenVerifier {
       claims = jwt.getJWTClaimsSet();
     } catch (ParseException e) {
       throw OAuthException.invalidToken("The access token is malformed");
+    } catch (RuntimeException e) {
+      // Nimbus lets some malformed tokens out unchecked: a header that is JSON null is a NullPointerException.
+      throw new OAuthException(ErrorCode.INVALID_TOKEN, "The access token is malformed", e.getClass().getName());
     }
     JWSHeader header = jwt.getHeader();
     if (!AccessTokenSigner.AT_JWT.equals(header.getType())

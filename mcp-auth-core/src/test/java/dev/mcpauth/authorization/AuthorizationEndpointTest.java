@@ -11,6 +11,7 @@ import dev.mcpauth.testing.Json;
 import dev.mcpauth.testing.Pkce;
 import dev.mcpauth.testing.TestClient;
 import dev.mcpauth.testing.TestServer;
+import java.net.URI;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -241,5 +242,23 @@ class AuthorizationEndpointTest {
 
     assertThat(pending.toString()).doesNotContain(pending.handle());
     assertThat(done.toString()).doesNotContain(code);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {" ", "\u0017", " \t\u0001 "})
+  void startWhenStateIsBlankThenTreatedAsAbsent(String blank) {
+    // Found by AuthorizeQueryFuzzTest: Nimbus's State refuses a value with nothing left after trim()
+    // with an IllegalArgumentException, which left start() and complete() unchecked (a 500).
+    Map<String, String> params = test.authorizeParams(client, Pkce.generate());
+    params.put("state", blank);
+    URI approved = test.approve(params);
+    assertThat(TestServer.query(approved)).containsKey("code").doesNotContainKey("state");
+
+    params.remove("code_challenge");
+    AuthorizationStep step = test.authorize(params);
+
+    assertThat(step).isInstanceOf(AuthorizationStep.Redirect.class);
+    Map<String, String> query = TestServer.query(((AuthorizationStep.Redirect) step).location());
+    assertThat(query).containsEntry("error", "invalid_request").doesNotContainKey("state");
   }
 }

@@ -3,12 +3,18 @@ package dev.mcpauth.redirect;
 import static dev.mcpauth.testing.OAuthAssert.assertError;
 import static dev.mcpauth.testing.OAuthAssert.assertErrorPage;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mcpauth.ErrorCode;
+import dev.mcpauth.OAuthException;
 import dev.mcpauth.authorization.AuthorizationStep;
+import dev.mcpauth.client.Client;
+import dev.mcpauth.client.RedirectUris;
 import dev.mcpauth.testing.Pkce;
 import dev.mcpauth.testing.TestClient;
 import dev.mcpauth.testing.TestServer;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -172,5 +178,17 @@ class RedirectUriTest {
 
     assertError(test.token(client, Map.of("grant_type", "authorization_code", "code", code,
         "code_verifier", pkce.verifier())), 400, "invalid_grant");
+  }
+
+  @Test
+  void redirectUrisWhenIpv6LiteralHasAnOverlongIpv4PartThenRefusedNotThrown() {
+    // Found by RedirectUrisFuzzTest: java.net.URI throws NumberFormatException for it, which
+    // RedirectUris.checkRegistrable and match let out.
+    String uri = "http://[::111111111111.1]/cb"; // twelve digits: more than an int holds
+    Client loopback = Client.builder("c").redirectUris(List.of("http://127.0.0.1/cb")).build();
+
+    assertThatThrownBy(() -> RedirectUris.checkRegistrable(uri))
+        .isInstanceOfSatisfying(OAuthException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REDIRECT_URI));
+    assertThat(RedirectUris.match(loopback, uri)).isEmpty();
   }
 }

@@ -356,4 +356,12 @@ public class ResourceServerTest {
       throw new IllegalStateException(e);
     }
   }
+
+  @Test
+  void verifyWhenHeaderIsJsonNullThenInvalidToken() throws Exception {
+    // Found by ResourceServerTokenFuzzTest: Nimbus threw a NullPointerException, out of verify().
+    TokenVerifier verifier = verifier(issuer("").publish(rsa.toPublicJWK()));
+
+    assertInvalid(verifier, "bnVsbA.e30.c2ln", "malformed"); // the header is base64url of "null"
+  }
 }

@@ -305,4 +305,13 @@ class TokenVerifierTest {
       throw new IllegalStateException(e);
     }
   }
+
+  @Test
+  void verifyWhenHeaderIsJsonNullThenInvalidToken() {
+    // Found at the resource-server verifier by ResourceServerTokenFuzzTest; here too, Nimbus threw a
+    // NullPointerException out of verify().
+    String nullHeader = "bnVsbA"; // base64url of "null"
+
+    assertInvalid(nullHeader + ".e30.c2ln", "malformed");
+  }
 }

@@ -62,7 +62,8 @@ final class McpCalls {
     if (contentTypes.size() != 1) {
       throw new Refused(415, -32600, "Unsupported Media Type: send one Content-Type, application/json");
     }
-    String[] parts = contentTypes.get(0).split(";");
+    // With limit -1, a value of only separators (";") still has a first part: the empty media type.
+    String[] parts = contentTypes.get(0).split(";", -1);
     if (!parts[0].trim().equalsIgnoreCase("application/json")) {
       throw new Refused(415, -32600, "Unsupported Media Type: Content-Type must be application/json");
     }
