@@ -47,6 +47,8 @@ abstract class ServletAdapterContract {
   /** alice's password, wonderland, hashed once for all tests rather than at every start. */
   static final String ALICE = PasswordHash.of("wonderland".toCharArray()).encoded();
   static final String BOB = PasswordHash.of("builder".toCharArray()).encoded();
+  /** For the rate-limit cases: a clock that does not move, so that every Retry-After is exact however slow the machine. */
+  static final java.time.Clock STOPPED_CLOCK = java.time.Clock.fixed(java.time.Instant.now(), java.time.ZoneOffset.UTC);
 
   private ServletContainer container;
   private final CookieManager cookies = new CookieManager();
@@ -620,7 +622,7 @@ abstract class ServletAdapterContract {
 
   @Test
   void registerWhenOverPerAddressLimitThen429SlowDownWithRetryAfterReadableCrossOrigin() throws Exception {
-    restart(server -> server.rateLimit(LimitedAction.REGISTRATION, RateLimit.perHour(3)), servlets -> servlets);
+    restart(server -> server.clock(STOPPED_CLOCK).rateLimit(LimitedAction.REGISTRATION, RateLimit.perHour(3)), servlets -> servlets);
     for (int i = 0; i < 3; i++) {
       register();
     }
@@ -638,7 +640,7 @@ abstract class ServletAdapterContract {
 
   @Test
   void registerWhenForwardedForSentWithoutTrustedProxyThenIgnored() throws Exception {
-    restart(server -> server.rateLimit(LimitedAction.REGISTRATION, RateLimit.perHour(1)), servlets -> servlets);
+    restart(server -> server.clock(STOPPED_CLOCK).rateLimit(LimitedAction.REGISTRATION, RateLimit.perHour(1)), servlets -> servlets);
     register();
 
     HttpResponse<String> spoofed = send(HttpRequest.newBuilder(URI.create(base + issuerPath("/register")))
@@ -651,7 +653,7 @@ abstract class ServletAdapterContract {
 
   @Test
   void registerWhenThroughTrustedProxyThenCountedByForwardedAddressReadFromTheRight() throws Exception {
-    restart(server -> server.rateLimit(LimitedAction.REGISTRATION, RateLimit.perHour(1)),
+    restart(server -> server.clock(STOPPED_CLOCK).rateLimit(LimitedAction.REGISTRATION, RateLimit.perHour(1)),
         servlets -> servlets.trustedProxies("127.0.0.0/8", "::1/128"));
 
     assertThat(registerFrom("203.0.113.5")).isEqualTo(201);
@@ -665,7 +667,7 @@ abstract class ServletAdapterContract {
 
   @Test
   void authorizeWhenOverPerAddressLimitThen429PageWithRetryAfter() throws Exception {
-    restart(server -> server.rateLimit(LimitedAction.AUTHORIZATION, RateLimit.perMinute(1)), servlets -> servlets);
+    restart(server -> server.clock(STOPPED_CLOCK).rateLimit(LimitedAction.AUTHORIZATION, RateLimit.perMinute(1)), servlets -> servlets);
     String url = authorizeUrl(register(), pkce().challenge(), "mcp:read");
     assertThat(get(url, Map.of()).statusCode()).isEqualTo(200);
 
@@ -679,7 +681,7 @@ abstract class ServletAdapterContract {
 
   @Test
   void tokenAndIntrospectionWhenOverPerAddressLimitThen429AndRevocationSharesIntrospectionsLimit() throws Exception {
-    restart(server -> server.rateLimit(LimitedAction.TOKEN, RateLimit.perMinute(1))
+    restart(server -> server.clock(STOPPED_CLOCK).rateLimit(LimitedAction.TOKEN, RateLimit.perMinute(1))
         .rateLimit(LimitedAction.INTROSPECTION_AND_REVOCATION, RateLimit.perMinute(1)), servlets -> servlets);
     String form = "token=x&grant_type=authorization_code&client_id=x";
 
@@ -691,7 +693,7 @@ abstract class ServletAdapterContract {
 
   @Test
   void consentWhenFailedLoginsOverLimitThen429ForKnownAndUnknownUserAlikeWhileOtherUserLogsIn() throws Exception {
-    restart(server -> server.rateLimit(LimitedAction.FAILED_LOGIN_PER_USER, RateLimit.perHour(2)), servlets -> servlets);
+    restart(server -> server.clock(STOPPED_CLOCK).rateLimit(LimitedAction.FAILED_LOGIN_PER_USER, RateLimit.perHour(2)), servlets -> servlets);
     String clientId = register();
     for (String user : new String[] {"alice", "nobody"}) {
       assertThat(login(clientId, user, "wrong").statusCode()).isEqualTo(200);
@@ -712,7 +714,7 @@ abstract class ServletAdapterContract {
 
   @Test
   void consentWhenLoginSucceedsThenItDoesNotCountAsAFailure() throws Exception {
-    restart(server -> server.rateLimit(LimitedAction.FAILED_LOGIN_PER_USER, RateLimit.perHour(1)), servlets -> servlets);
+    restart(server -> server.clock(STOPPED_CLOCK).rateLimit(LimitedAction.FAILED_LOGIN_PER_USER, RateLimit.perHour(1)), servlets -> servlets);
     String clientId = register();
 
     for (int i = 0; i < 3; i++) {
