@@ -49,6 +49,7 @@ public final class AbuseLoad {
     try (ExampleUnderLoad server = ExampleUnderLoad.start(jar,
         List.of("--port", "0", "--user", "alice:wonderland", "--user", "bob:builder"))) {
       LegitimateClient alice = new LegitimateClient(server.baseUrl(), server.mcpEndpoint()).connect("alice", "wonderland");
+      String clientId = alice.register(); // for the stuffing run: after the attack, this address may register no more
       Latencies rest = calls(alice, Duration.ofSeconds(5));
       print("alice alone", rest);
 
@@ -71,7 +72,6 @@ public final class AbuseLoad {
           server.heapAfterGcKib() / 1024);
       System.out.println("attackers' answers: " + outcomes);
 
-      String clientId = alice.register();
       Map<Integer, LongAdder> stuffing = new ConcurrentHashMap<>();
       ExecutorService stuffPool = Executors.newFixedThreadPool(stuffers);
       long stuffDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
