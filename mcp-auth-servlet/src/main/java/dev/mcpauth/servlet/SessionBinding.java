@@ -1,5 +1,6 @@
 package dev.mcpauth.servlet;
 
+import dev.mcpauth.internal.BoundedCache;
 import dev.mcpauth.store.McpSessionStore;
 import dev.mcpauth.store.McpSessionStore.Binding;
 import dev.mcpauth.store.McpSessionStore.Owner;
@@ -33,9 +34,19 @@ final class SessionBinding {
   static final String HEADER = "Mcp-Session-Id";
   private static final Logger LOG = LoggerFactory.getLogger(SessionBinding.class);
 
+  /** Bindings at most: past this, the least recently used are read from the store again. */
+  static final int CACHED_BINDINGS = 10_000;
+
   private final McpSessionStore store;
   private final Duration idleTimeout;
   private final Clock clock;
+  /**
+   * Bindings this process has seen, so that a session's requests do not each read the store (the
+   * check runs on every MCP request). A session's owner never changes, so a cached binding stays
+   * right; one that lapsed by this copy's expiry is read again (another replica may have extended
+   * it). An id the store does not know is never cached: another replica may bind it any moment.
+   */
+  private final BoundedCache<TokenHash, Binding> known = new BoundedCache<>(CACHED_BINDINGS);
 
   SessionBinding(McpSessionStore store, Duration idleTimeout, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
@@ -51,17 +62,25 @@ final class SessionBinding {
    */
   boolean allows(String sessionId, VerifiedToken token) {
     TokenHash hash = TokenHash.of(sessionId);
-    Optional<Binding> binding = store.find(hash);
-    if (binding.isEmpty()) {
-      return true;
+    Instant now = clock.instant();
+    Binding binding = known.get(hash);
+    if (binding == null || !binding.expiresAt().isAfter(now)) {
+      Optional<Binding> stored = store.find(hash);
+      if (stored.isEmpty()) {
+        known.remove(hash);
+        return true;
+      }
+      binding = stored.get();
+      known.put(hash, binding);
     }
     Owner owner = owner(token);
-    if (!binding.get().owner().equals(owner)) {
+    if (!binding.owner().equals(owner)) {
       return false;
     }
-    Instant now = clock.instant();
-    if (binding.get().expiresAt().isBefore(now.plus(idleTimeout.dividedBy(2)))) {
-      store.save(hash, owner, now.plus(idleTimeout));
+    if (binding.expiresAt().isBefore(now.plus(idleTimeout.dividedBy(2)))) {
+      Instant expiresAt = now.plus(idleTimeout);
+      store.save(hash, owner, expiresAt);
+      known.put(hash, new Binding(owner, expiresAt));
     }
     return true;
   }
@@ -102,7 +121,10 @@ final class SessionBinding {
   /** Saves the binding; if the store fails, the session id is withheld rather than announced unbound. */
   private boolean bind(String sessionId, Owner owner) {
     try {
-      store.save(TokenHash.of(sessionId), owner, clock.instant().plus(idleTimeout));
+      TokenHash hash = TokenHash.of(sessionId);
+      Instant expiresAt = clock.instant().plus(idleTimeout);
+      store.save(hash, owner, expiresAt);
+      known.put(hash, new Binding(owner, expiresAt));
       return true;
     } catch (RuntimeException e) {
       LOG.warn("An MCP session could not be bound to its user, so its id is not announced: {}", e.toString());

@@ -44,6 +44,34 @@ class SessionBindingTest {
     assertThat(binding.allows("s1", bob)).isTrue();
   }
 
+  @Test
+  void allowsWhenASessionIsUsedAgainThenTheStoreIsNotReadAgain() {
+    java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+    McpSessionStore counting = new McpSessionStore() {
+      @Override
+      public void save(TokenHash sessionId, Owner owner, Instant expiresAt) {
+        store.save(sessionId, owner, expiresAt);
+      }
+
+      @Override
+      public java.util.Optional<Binding> find(TokenHash sessionId) {
+        reads.incrementAndGet();
+        return store.find(sessionId);
+      }
+    };
+    SessionBinding cached = new SessionBinding(counting, Duration.ofDays(30), clock);
+    store.save(TokenHash.of("s1"), new McpSessionStore.Owner("alice", "client-1"), clock.instant().plus(Duration.ofDays(30)));
+
+    for (int i = 0; i < 100; i++) {
+      assertThat(cached.allows("s1", alice)).isTrue();
+      assertThat(cached.allows("s1", bob)).isFalse();
+    }
+    assertThat(cached.allows("unknown", bob)).isTrue();
+    assertThat(cached.allows("unknown", bob)).isTrue();
+
+    assertThat(reads).hasValue(3); // s1 once; an unknown id each time, as another replica may bind it
+  }
+
   private static VerifiedToken token(String subject, String clientId) {
     return new VerifiedToken(subject, clientId, Set.of("mcp:read"), "https://mcp.example.com/mcp", "https://as.example.com",
         Instant.EPOCH, Instant.MAX, "jti-" + subject, "grant-" + subject, Map.of());
