@@ -301,7 +301,7 @@ public final class AuthorizationEndpoint {
    * bidirectional character can make it read as another address.
    */
   private static String showableUri(String uri) {
-    return uri != null && uri.chars().allMatch(c -> c >= 0x21 && c <= 0x7E) ? uri : null;
+    return uri != null && Uris.isPrintableAscii(uri) ? uri : null;
   }
 
   /**

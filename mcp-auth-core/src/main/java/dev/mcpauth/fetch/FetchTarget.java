@@ -1,5 +1,6 @@
 package dev.mcpauth.fetch;
 
+import dev.mcpauth.internal.Uris;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -21,7 +22,7 @@ record FetchTarget(URI uri, String scheme, String host, int port, InetAddress li
 
   static FetchTarget of(URI url, boolean allowLoopback) throws FetchException {
     if (url == null || !url.isAbsolute() || url.isOpaque() || url.getHost() == null || url.getRawUserInfo() != null
-        || url.getRawFragment() != null || !isPrintableAscii(url.toString())) {
+        || url.getRawFragment() != null || !Uris.isPrintableAscii(url.toString())) {
       throw notAllowed();
     }
     if (url.getPort() == 0 || url.getPort() > 65535) {
@@ -41,14 +42,6 @@ record FetchTarget(URI uri, String scheme, String host, int port, InetAddress li
     }
     int port = url.getPort() != -1 ? url.getPort() : scheme.equals("https") ? 443 : 80;
     return new FetchTarget(url, scheme, host, port, literal);
-  }
-
-  /**
-   * Only what a URL can hold unescaped: other characters would go out as raw bytes or be replaced
-   * (U+202E became '?', turning the path into a query), so the URL fetched would not be the one given.
-   */
-  static boolean isPrintableAscii(String value) {
-    return value.chars().allMatch(c -> c >= 0x21 && c <= 0x7E);
   }
 
   boolean secure() {

@@ -57,4 +57,12 @@ public final class Uris {
     boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
     return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
   }
+
+  /**
+   * Only what a URI can hold unescaped (RFC 3986 §2): any other character is shown or sent as
+   * something else (U+202E reverses what follows; an HTTP client may turn it into '?').
+   */
+  public static boolean isPrintableAscii(String value) {
+    return value.chars().allMatch(c -> c >= 0x21 && c <= 0x7E);
+  }
 }

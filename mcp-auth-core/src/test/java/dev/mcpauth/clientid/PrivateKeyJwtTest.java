@@ -51,17 +51,20 @@ class PrivateKeyJwtTest {
 
   /** A token request for a fresh code, authenticated with {@code assertion}. */
   private EndpointResponse exchange(String assertion) {
-    TestClient client = TestClient.publicClient(clientId, REDIRECT);
+    return test.server.tokenEndpoint().handle(exchangeRequest(clientId, assertion));
+  }
+
+  /** A token request for a fresh code of {@code client}, with {@code assertion}. */
+  private EndpointRequest exchangeRequest(String client, String assertion) {
     Pkce pkce = Pkce.generate();
-    String code = test.code(client, pkce);
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", "authorization_code");
-    form.put("code", code);
+    form.put("code", test.code(TestClient.publicClient(client, REDIRECT), pkce));
     form.put("redirect_uri", REDIRECT);
     form.put("code_verifier", pkce.verifier());
     form.put("client_assertion_type", Assertions.TYPE);
     form.put("client_assertion", assertion);
-    return test.server.tokenEndpoint().handle(EndpointRequest.form(TestServer.encode(form)));
+    return EndpointRequest.form(TestServer.encode(form));
   }
 
   @Test
@@ -84,17 +87,9 @@ class PrivateKeyJwtTest {
   void tokenWhenEcKeyThenTokens() {
     ECKey ec = Assertions.ecKey();
     String ecClient = register(Assertions.jwks(ec));
-    TestClient client = TestClient.publicClient(ecClient, REDIRECT);
-    Pkce pkce = Pkce.generate();
-    Map<String, String> form = new LinkedHashMap<>();
-    form.put("grant_type", "authorization_code");
-    form.put("code", test.code(client, pkce));
-    form.put("redirect_uri", REDIRECT);
-    form.put("code_verifier", pkce.verifier());
-    form.put("client_assertion_type", Assertions.TYPE);
-    form.put("client_assertion", Assertions.sign(ec, ecClient, TestServer.ISSUER, soon(), UUID.randomUUID().toString()));
 
-    EndpointResponse response = test.server.tokenEndpoint().handle(EndpointRequest.form(TestServer.encode(form)));
+    EndpointResponse response = test.server.tokenEndpoint().handle(
+        exchangeRequest(ecClient, Assertions.sign(ec, ecClient, TestServer.ISSUER, soon(), UUID.randomUUID().toString())));
 
     assertThat(response.status()).as(response.body()).isEqualTo(200);
   }
@@ -150,20 +145,11 @@ class PrivateKeyJwtTest {
 
   @Test
   void tokenWhenBasicSecretAndAssertionBothSentThenInvalidRequest() {
-    TestClient client = TestClient.publicClient(clientId, REDIRECT);
-    Pkce pkce = Pkce.generate();
-    Map<String, String> form = new LinkedHashMap<>();
-    form.put("grant_type", "authorization_code");
-    form.put("code", test.code(client, pkce));
-    form.put("redirect_uri", REDIRECT);
-    form.put("code_verifier", pkce.verifier());
-    form.put("client_assertion_type", Assertions.TYPE);
-    form.put("client_assertion", Assertions.sign(key, clientId, TestServer.ISSUER, soon(), UUID.randomUUID().toString()));
+    EndpointRequest request = exchangeRequest(clientId,
+        Assertions.sign(key, clientId, TestServer.ISSUER, soon(), UUID.randomUUID().toString()))
+        .withHeader("Authorization", TestServer.basic(new TestClient(clientId, "whatever", "client_secret_basic", List.of())));
 
-    EndpointResponse response = test.server.tokenEndpoint().handle(EndpointRequest.form(TestServer.encode(form))
-        .withHeader("Authorization", TestServer.basic(new TestClient(clientId, "whatever", "client_secret_basic", List.of()))));
-
-    assertError(response, 400, "invalid_request");
+    assertError(test.server.tokenEndpoint().handle(request), 400, "invalid_request");
   }
 
   @Test
