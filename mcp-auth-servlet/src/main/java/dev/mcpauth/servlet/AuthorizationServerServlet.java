@@ -39,6 +39,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
   private final transient InteractionHandler pages;
   private final transient Routes routes;
   private final transient SourceAddresses sourceAddresses;
+  private final transient BodyReader bodies;
 
   /** Rate limits count by the connection's address: behind a proxy, use the other constructor. */
   public AuthorizationServerServlet(AuthorizationServer server, InteractionHandler pages) {
@@ -48,6 +49,16 @@ public final class AuthorizationServerServlet extends HttpServlet {
   /** @param sourceAddresses which proxies' forwarding headers name the source address */
   public AuthorizationServerServlet(AuthorizationServer server, InteractionHandler pages,
       SourceAddresses sourceAddresses) {
+    this(server, pages, sourceAddresses, McpAuthServlets.DEFAULT_BODY_READ_TIMEOUT);
+  }
+
+  /**
+   * @param bodyReadTimeout how long a request's body may take to arrive before it is answered 408;
+   *     register the servlet with async support, so that no request thread waits for it meanwhile
+   */
+  public AuthorizationServerServlet(AuthorizationServer server, InteractionHandler pages,
+      SourceAddresses sourceAddresses, Duration bodyReadTimeout) {
+    this.bodies = new BodyReader(MAX_BODY_BYTES, bodyReadTimeout);
     this.server = Objects.requireNonNull(server, "server");
     this.pages = Objects.requireNonNull(pages, "pages");
     this.routes = new Routes(server);
@@ -57,6 +68,11 @@ public final class AuthorizationServerServlet extends HttpServlet {
   /** The host-relative paths this servlet answers on. */
   public Set<String> paths() {
     return routes.all().keySet();
+  }
+
+  @Override
+  public void destroy() {
+    bodies.close();
   }
 
   @Override
@@ -122,14 +138,19 @@ public final class AuthorizationServerServlet extends HttpServlet {
     return sourceAddresses.resolve(request.getRemoteAddr(), values);
   }
 
-  /** The pages: a store that fails while one is shown or submitted gives an error page, never a 500. */
   private void page(HttpServletRequest request, HttpServletResponse response, Routes.Kind kind) throws IOException {
+    switch (kind) {
+      case AUTHORIZE -> authorize(request, response);
+      case CONSENT -> consent(request, response);
+      default -> showing(request, response, () -> upstreamCallback(request, response));
+    }
+  }
+
+  /** Runs a page's step: a store that fails while a page is shown or submitted gives an error page, never a 500. */
+  private void showing(HttpServletRequest request, HttpServletResponse response, ServletIo.Answer step)
+      throws IOException {
     try {
-      switch (kind) {
-        case AUTHORIZE -> authorize(request, response);
-        case CONSENT -> consent(request, response);
-        default -> upstreamCallback(request, response);
-      }
+      step.write();
     } catch (OAuthException e) {
       if (response.isCommitted()) {
         throw e;
@@ -144,25 +165,25 @@ public final class AuthorizationServerServlet extends HttpServlet {
   }
 
   private void authorize(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    InteractionContext context = context(request, response);
-    if (!request.getMethod().equals("GET") && !request.getMethod().equals("POST")) {
+    if (request.getMethod().equals("GET")) {
+      showing(request, response, () -> authorize(request, response, null));
+      return;
+    }
+    if (!request.getMethod().equals("POST")) {
       response.setHeader("Allow", "GET, POST");
       Pages.error(response, 405, "Use GET.");
       return;
     }
-    byte[] body = null;
-    if (request.getMethod().equals("POST")) {
-      if (!FORM.equals(mediaType(request))) {
-        Pages.error(response, 415, "An authorization request sent by POST must be a form.");
-        return;
-      }
-      try {
-        body = ServletIo.readBody(request, MAX_BODY_BYTES);
-      } catch (ServletIo.BodyTooLarge e) {
-        ServletIo.refuseTooLarge(request, response, () -> Pages.error(response, 413, "The request is too large."));
-        return;
-      }
+    if (!FORM.equals(mediaType(request))) {
+      Pages.error(response, 415, "An authorization request sent by POST must be a form.");
+      return;
     }
+    bodies.read(request, response, body -> showing(request, response, () -> authorize(request, response, body)),
+        () -> Pages.error(response, 413, "The request is too large."), () -> pageTimedOut(response));
+  }
+
+  private void authorize(HttpServletRequest request, HttpServletResponse response, byte[] body) throws IOException {
+    InteractionContext context = context(request, response);
     AuthorizationStep step = server.authorizationEndpoint().start(ServletIo.toEndpointRequest(request, body));
     if (step instanceof AuthorizationStep.Redirect redirect) {
       ServletIo.write(redirect.toResponse(), response);
@@ -219,17 +240,20 @@ public final class AuthorizationServerServlet extends HttpServlet {
       Pages.error(response, 415, "Use the form.");
       return;
     }
-    if (request.getContentLengthLong() > MAX_BODY_BYTES) {
-      ServletIo.refuseTooLarge(request, response, () -> Pages.error(response, 413, "The request is too large."));
-      return;
-    }
-    try {
-      request.getParameterMap(); // the container parses the form once, here, where its refusal is caught
-    } catch (RuntimeException e) {
-      Pages.error(response, 400, "The form could not be read.");
-      return;
-    }
-    pages.submit(context(request, response));
+    bodies.read(request, response, body -> {
+      FormBodyRequest form;
+      try {
+        form = FormBodyRequest.of(request, body);
+      } catch (IllegalArgumentException e) {
+        Pages.error(response, 400, "The form could not be read.");
+        return;
+      }
+      showing(form, response, () -> pages.submit(context(form, response)));
+    }, () -> Pages.error(response, 413, "The request is too large."), () -> pageTimedOut(response));
+  }
+
+  private static void pageTimedOut(HttpServletResponse response) throws IOException {
+    Pages.error(response, 408, "The form took too long to arrive. Go back and send it again.");
   }
 
   private InteractionContext context(HttpServletRequest request, HttpServletResponse response) {
@@ -238,22 +262,21 @@ public final class AuthorizationServerServlet extends HttpServlet {
   }
 
   /** A body-carrying endpoint that browser clients may call cross-origin. */
-  private static void post(HttpServletRequest request, HttpServletResponse response,
+  private void post(HttpServletRequest request, HttpServletResponse response,
       java.util.function.Function<EndpointRequest, EndpointResponse> endpoint) throws IOException {
     if (Cors.isPreflight(request)) {
       Cors.answerPreflight(response, "POST, OPTIONS");
       return;
     }
     Cors.allowAnyOrigin(response);
-    byte[] body;
-    try {
-      body = request.getMethod().equals("POST") ? ServletIo.readBody(request, MAX_BODY_BYTES) : null;
-    } catch (ServletIo.BodyTooLarge e) {
-      ServletIo.refuseTooLarge(request, response,
-          () -> ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large"));
+    if (!request.getMethod().equals("POST")) { // core answers 405 with the right Allow
+      ServletIo.write(endpoint.apply(ServletIo.toEndpointRequest(request, null)), response);
       return;
     }
-    ServletIo.write(endpoint.apply(ServletIo.toEndpointRequest(request, body)), response);
+    bodies.read(request, response,
+        body -> ServletIo.write(endpoint.apply(ServletIo.toEndpointRequest(request, body)), response),
+        () -> ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large"),
+        () -> ServletIo.writeJsonError(response, 408, "invalid_request", "The request body did not arrive in time"));
   }
 
   /** From the raw header: the container's parsed content type throws on a malformed charset. */

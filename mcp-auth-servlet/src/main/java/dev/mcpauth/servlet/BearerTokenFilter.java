@@ -55,6 +55,7 @@ public final class BearerTokenFilter extends HttpFilter {
   private final transient ScopePolicy scopes;
   private final transient OriginGuard origins;
   private final transient SessionBinding sessions;
+  private final transient InFlightRequests inFlight;
 
   /**
    * A filter whose MCP session bindings are kept in this process's memory, for {@link
@@ -63,11 +64,12 @@ public final class BearerTokenFilter extends HttpFilter {
    */
   public BearerTokenFilter(TokenVerifier verifier, String resourceMetadataUrl, ScopePolicy scopes, OriginGuard origins) {
     this(verifier, resourceMetadataUrl, scopes, origins, new SessionBinding(new InMemoryMcpSessionStore(Clock.systemUTC()),
-        McpAuthServlets.DEFAULT_SESSION_IDLE_TIMEOUT, Clock.systemUTC()));
+        McpAuthServlets.DEFAULT_SESSION_IDLE_TIMEOUT, Clock.systemUTC()), McpAuthServlets.DEFAULT_MAX_REQUESTS_IN_FLIGHT_PER_USER);
   }
 
   BearerTokenFilter(TokenVerifier verifier, String resourceMetadataUrl, ScopePolicy scopes, OriginGuard origins,
-      SessionBinding sessions) {
+      SessionBinding sessions, int maxRequestsInFlightPerUser) {
+    this.inFlight = new InFlightRequests(maxRequestsInFlightPerUser);
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.resourceMetadataUrl = Objects.requireNonNull(resourceMetadataUrl, "resourceMetadataUrl");
     this.scopes = Objects.requireNonNull(scopes, "scopes");
@@ -145,6 +147,24 @@ public final class BearerTokenFilter extends HttpFilter {
         return;
       }
     }
+    String user = verified.subject() != null ? verified.subject() : verified.clientId();
+    if (!inFlight.enter(user)) {
+      UnreadBody.refuse(request, response, () -> {
+        response.setHeader("Retry-After", "1");
+        writeJsonRpcError(response, 429, -32000, "Too many requests in flight for this user: wait for one to end");
+      });
+      return;
+    }
+    try {
+      forward(request, response, chain, verified, sessionIds);
+    } finally {
+      inFlight.leaveWhenDone(request, user);
+    }
+  }
+
+  /** A verified request with its session checked: the body read when the policy needs it, then on. */
+  private void forward(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+      VerifiedToken verified, List<String> sessionIds) throws IOException, ServletException {
     // Every answer may announce a session: the MCP Java SDK opens a new one on initialize even when the
     // request carried a (stale) id, and that one must be bound too, or it would be open to anyone.
     HttpServletResponse answered = sessions.capture(response, verified, sessionIds.isEmpty() ? null : sessionIds.get(0));
@@ -158,6 +178,9 @@ public final class BearerTokenFilter extends HttpFilter {
       } catch (ServletIo.BodyTooLarge e) {
         ServletIo.refuseTooLarge(request, response,
             () -> ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large"));
+        return;
+      } catch (IOException e) {
+        ServletIo.answerBrokenBody(request, response, e);
         return;
       } catch (McpCalls.Refused e) {
         writeJsonRpcError(response, e.status(), e.jsonRpcCode(), e.getMessage());

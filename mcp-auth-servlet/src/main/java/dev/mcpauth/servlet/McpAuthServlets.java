@@ -45,6 +45,17 @@ import java.util.Set;
 public final class McpAuthServlets {
   /** How long an MCP session stays bound to its user after its last request, by default. */
   public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofDays(30);
+  /**
+   * How long the OAuth endpoints wait for a request body by default: far longer than any OAuth body
+   * (at most 64 KiB) takes on a slow link, short enough that a client that stops sending is let go.
+   */
+  public static final Duration DEFAULT_BODY_READ_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * How many MCP requests one user (a token's subject) may have in flight at once by default: far more
+   * than clients open (a GET stream per session and a few POSTs), few enough that one user cannot hold
+   * every request thread of the server.
+   */
+  public static final int DEFAULT_MAX_REQUESTS_IN_FLIGHT_PER_USER = 64;
 
   private final HttpServlet authorizationServlet;
   private final Set<String> authorizationPaths;
@@ -55,7 +66,7 @@ public final class McpAuthServlets {
   private McpAuthServlets(Builder builder) {
     if (builder.server != null) {
       AuthorizationServerServlet servlet = new AuthorizationServerServlet(builder.server, builder.pages,
-          builder.sourceAddresses);
+          builder.sourceAddresses, builder.bodyReadTimeout);
       this.authorizationServlet = servlet;
       this.authorizationPaths = servlet.paths();
     } else {
@@ -79,7 +90,8 @@ public final class McpAuthServlets {
       sessions = new SessionBinding(new InMemoryMcpSessionStore(Clock.systemUTC()), builder.sessionIdleTimeout,
           Clock.systemUTC());
     }
-    this.bearerFilter = new BearerTokenFilter(verifier, resourceMetadataUrl, builder.scopePolicy, guard, sessions);
+    this.bearerFilter = new BearerTokenFilter(verifier, resourceMetadataUrl, builder.scopePolicy, guard, sessions,
+        builder.maxRequestsInFlightPerUser);
   }
 
   /** The embedded mode: {@code server} issues the tokens and serves every OAuth endpoint. */
@@ -127,6 +139,7 @@ public final class McpAuthServlets {
   public void install(ServletContext context) {
     ServletRegistration.Dynamic servlet = context.addServlet("mcp-auth", authorizationServlet);
     servlet.addMapping(authorizationPaths().toArray(String[]::new));
+    servlet.setAsyncSupported(true); // bodies are read without holding a thread (BodyReader)
     FilterRegistration.Dynamic filter = context.addFilter("mcp-auth-bearer", bearerFilter);
     filter.setAsyncSupported(true);
     filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, mcpPath);
@@ -150,6 +163,8 @@ public final class McpAuthServlets {
     private SourceAddresses sourceAddresses;
     private McpSessionStore sessionStore;
     private Duration sessionIdleTimeout = DEFAULT_SESSION_IDLE_TIMEOUT;
+    private Duration bodyReadTimeout = DEFAULT_BODY_READ_TIMEOUT;
+    private int maxRequestsInFlightPerUser = DEFAULT_MAX_REQUESTS_IN_FLIGHT_PER_USER;
 
     private Builder(AuthorizationServer server, ResourceServer resourceServer) {
       this.server = server;
@@ -229,6 +244,33 @@ public final class McpAuthServlets {
         throw new IllegalArgumentException("sessionIdleTimeout must be positive");
       }
       this.sessionIdleTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long the OAuth endpoints and pages wait for a request's body, from the end of its headers
+     * (default {@link #DEFAULT_BODY_READ_TIMEOUT}); a body still incomplete then is answered 408 and
+     * the connection closed. No request thread waits meanwhile when the servlet is registered with
+     * async support, as {@link #install} does.
+     */
+    public Builder bodyReadTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("bodyReadTimeout must be positive");
+      }
+      this.bodyReadTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How many MCP requests one user may have in flight at once (default {@link
+     * #DEFAULT_MAX_REQUESTS_IN_FLIGHT_PER_USER}); beyond it, 429 with {@code Retry-After}. Counted per
+     * process.
+     */
+    public Builder maxRequestsInFlightPerUser(int limit) {
+      if (limit < 1) {
+        throw new IllegalArgumentException("maxRequestsInFlightPerUser must be at least 1");
+      }
+      this.maxRequestsInFlightPerUser = limit;
       return this;
     }
 

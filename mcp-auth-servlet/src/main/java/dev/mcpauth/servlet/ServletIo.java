@@ -69,9 +69,7 @@ final class ServletIo {
    * A client that waits for 100 Continue gets this answer instead, closes, and the reading ends at once.
    */
   static void refuseTooLarge(HttpServletRequest request, HttpServletResponse response, Answer answer) throws IOException {
-    if (request.getProtocol().startsWith("HTTP/1.")) { // HTTP/2 has no Connection header (RFC 9113 §8.2.2)
-      response.setHeader("Connection", "close");
-    }
+    closeAfterAnswer(request, response);
     answer.write();
     response.flushBuffer();
     long deadline = System.nanoTime() + DISCARD_TIME.toNanos();
@@ -85,6 +83,30 @@ final class ServletIo {
       }
     } catch (IOException gone) {
       // the client stopped sending: nothing left to protect
+    }
+  }
+
+  /**
+   * A body that broke off while it was read blocking: 408 if the container gave up waiting for it
+   * (its idle timeout), else nothing, since the client has gone. Never the container's exception text.
+   */
+  static void answerBrokenBody(HttpServletRequest request, HttpServletResponse response, IOException failure)
+      throws IOException {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.util.concurrent.TimeoutException || cause instanceof java.net.SocketTimeoutException) {
+        if (!response.isCommitted()) {
+          closeAfterAnswer(request, response);
+          writeJsonError(response, 408, "invalid_request", "The request body did not arrive in time");
+        }
+        return;
+      }
+    }
+  }
+
+  /** Asks the container to close the connection after this answer: the client may still be sending. */
+  static void closeAfterAnswer(HttpServletRequest request, HttpServletResponse response) {
+    if (request.getProtocol().startsWith("HTTP/1.")) { // HTTP/2 has no Connection header (RFC 9113 §8.2.2)
+      response.setHeader("Connection", "close");
     }
   }
 

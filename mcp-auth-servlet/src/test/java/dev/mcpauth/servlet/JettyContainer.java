@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** Jetty 12 (ee10), honouring X-Forwarded-Proto as a server behind a TLS proxy would. */
 final class JettyContainer implements ServletContainer {
@@ -16,7 +17,7 @@ final class JettyContainer implements ServletContainer {
 
   @Override
   public void start(int port, ServletContainerInitializer initializer, HttpServlet servlet, String path) throws Exception {
-    server = new Server();
+    server = new Server(new QueuedThreadPool(MAX_THREADS, 4));
     HttpConfiguration http = new HttpConfiguration();
     ForwardedRequestCustomizer forwarded = new ForwardedRequestCustomizer();
     // Only the protocol: the client's address is the library's to read, from trusted proxies only

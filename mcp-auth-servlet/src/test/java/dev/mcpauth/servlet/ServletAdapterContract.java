@@ -314,6 +314,59 @@ abstract class ServletAdapterContract {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
   }
 
+  /**
+   * A user with a valid token who starts requests and never sends their bodies holds at most the
+   * configured number of them: the next gets 429 with Retry-After, another user is served meanwhile,
+   * and once the bodies arrive the user is served again (before: every such request held a thread).
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void mcpWhenAUserHoldsTheMostRequestsInFlightThenTheNextIs429AndOtherUsersAreServed() throws Exception {
+    restart(server -> server, servlets -> servlets.maxRequestsInFlightPerUser(2));
+    String alice = accessToken("mcp:read");
+    String bob = accessToken("mcp:read", "bob", "builder");
+    int port = URI.create(base).getPort();
+    List<Socket> held = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        Socket socket = new Socket("127.0.0.1", port);
+        held.add(socket);
+        socket.setSoTimeout(60_000);
+        socket.getOutputStream().write(("POST /mcp HTTP/1.1\r\nHost: localhost:" + port
+            + "\r\nContent-Type: application/json\r\nAuthorization: Bearer " + alice + "\r\nContent-Length: "
+            + TOOLS_LIST.length() + "\r\n\r\n{").getBytes(StandardCharsets.US_ASCII)); // a first byte: Jetty dispatches on content
+      }
+
+      // Both held requests are in flight once the server has taken them in: until then alice is served.
+      HttpResponse<String> refused = awaitStatus(429, () -> postMcp(TOOLS_LIST, alice, Map.of()));
+      HttpResponse<String> bobServed = postMcp(TOOLS_LIST, bob, Map.of());
+      for (Socket socket : held) {
+        socket.getOutputStream().write(TOOLS_LIST.substring(1).getBytes(StandardCharsets.US_ASCII));
+        assertThat(readHead(socket)).startsWith("HTTP/1.1 200");
+      }
+      HttpResponse<String> servedAgain = awaitStatus(200, () -> postMcp(TOOLS_LIST, alice, Map.of()));
+
+      assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+      assertThat(json(refused).path("error").path("message").asText()).contains("in flight");
+      assertThat(bobServed.statusCode()).isEqualTo(200);
+      assertThat(servedAgain.body()).isEqualTo("subject=alice\nbody=" + TOOLS_LIST);
+    } finally {
+      for (Socket socket : held) {
+        socket.close();
+      }
+    }
+  }
+
+  /** Sends until the answer has {@code status}: for a state the server reaches on its own threads. */
+  HttpResponse<String> awaitStatus(int status, java.util.concurrent.Callable<HttpResponse<String>> call) throws Exception {
+    HttpResponse<String> response = call.call();
+    while (response.statusCode() != status) {
+      Thread.sleep(20);
+      response = call.call();
+    }
+    return response;
+  }
+
   // The scope check reads the body as the MCP transport will, or refuses it (fail closed)
 
   private static final String WRITE_NOTE =
@@ -455,6 +508,67 @@ abstract class ServletAdapterContract {
         : "application/x-www-form-urlencoded", body, chunked, mcp ? accessToken("mcp:read") : null);
 
     assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("\r\nConnection: close\r\n");
+  }
+
+  /**
+   * A body that stops arriving gets 408 at the body deadline: a short JSON error or page, the
+   * connection closed, no container exception text (before: the container's idle timeout, then a 500
+   * naming the container's exception).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"/token", "/register", "/revoke", "/introspect", "/authorize", "/authorize/consent"})
+  void endpointWhenBodyStopsArrivingThen408AtTheDeadline(String endpoint) throws Exception {
+    restart(server -> server, servlets -> servlets.bodyReadTimeout(java.time.Duration.ofSeconds(1)));
+    String contentType = endpoint.equals("/register") ? "application/json" : "application/x-www-form-urlencoded";
+    int port = URI.create(base).getPort();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(120_000); // generous: the deadline is 1 s, however slow the machine
+      socket.getOutputStream().write(("POST " + issuerPath(endpoint) + " HTTP/1.1\r\nHost: localhost:" + port
+          + "\r\nContent-Type: " + contentType + "\r\nContent-Length: 100\r\n\r\ngrant_type")
+          .getBytes(StandardCharsets.US_ASCII));
+
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+
+      assertThat(answer).startsWith("HTTP/1.1 408").containsIgnoringCase("\r\nConnection: close\r\n")
+          .containsIgnoringCase("\r\nX-Content-Type-Options: nosniff\r\n");
+      String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+      assertThat(body).contains(endpoint.startsWith("/authorize") ? "<html" : "\"error\":\"invalid_request\"")
+          .doesNotContainIgnoringCase("exception").doesNotContainIgnoringCase("idle");
+    }
+  }
+
+  /**
+   * Clients that announce a body and never send it hold no request thread: with more of them waiting
+   * than the container has threads, another client's token request is answered at once, while every
+   * waiting one is still unanswered (before: it waited for the container's idle timeout to free a thread).
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void endpointWhenManyBodiesStopArrivingThenOtherClientsAreStillServed() throws Exception {
+    restart(server -> server, servlets -> servlets.bodyReadTimeout(java.time.Duration.ofMinutes(10)));
+    int port = URI.create(base).getPort();
+    List<Socket> waiting = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 3 * ServletContainer.MAX_THREADS; i++) {
+        Socket socket = new Socket("127.0.0.1", port);
+        waiting.add(socket);
+        socket.getOutputStream().write(("POST " + issuerPath("/token") + " HTTP/1.1\r\nHost: localhost:" + port
+            + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type")
+            .getBytes(StandardCharsets.US_ASCII)); // a start: Jetty dispatches a request once content arrives
+      }
+
+      HttpResponse<String> other = post(issuerPath("/token"), "application/x-www-form-urlencoded", "grant_type=nonsense");
+
+      assertThat(other.statusCode()).isEqualTo(400);
+      assertThat(json(other).get("error").asText()).isEqualTo("unsupported_grant_type");
+      for (Socket socket : waiting) {
+        assertThat(socket.getInputStream().available()).as("a waiting client was answered").isZero();
+      }
+    } finally {
+      for (Socket socket : waiting) {
+        socket.close();
+      }
+    }
   }
 
   @Test

@@ -20,6 +20,7 @@ final class TomcatContainer implements ServletContainer {
     Connector connector = new Connector();
     connector.setPort(port);
     connector.setProperty("address", "127.0.0.1");
+    connector.setProperty("maxThreads", Integer.toString(MAX_THREADS));
     tomcat.setConnector(connector);
     Context context = tomcat.addContext("", null);
     context.addServletContainerInitializer(initializer, null);

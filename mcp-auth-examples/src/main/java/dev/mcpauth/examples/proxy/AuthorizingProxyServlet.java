@@ -131,7 +131,13 @@ final class AuthorizingProxyServlet extends ProxyServlet {
         refuse(response, e);
         return;
       }
-      byte[] body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+      byte[] body;
+      try {
+        body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+      } catch (IOException e) {
+        answerBrokenBody(response);
+        return;
+      }
       if (body.length > MAX_BODY_BYTES) {
         refuseTooLarge(request, response);
         return;
@@ -642,6 +648,23 @@ final class AuthorizingProxyServlet extends ProxyServlet {
    * read and dropped first (for 10 s at most), since closing with unread input resets the connection,
    * which can destroy the answer before the client reads it (RFC 9112 §9.6).
    */
+  /**
+   * The client stopped sending its body (Jetty's idle timeout) or broke off: 408 while it can still
+   * be told, never Jetty's exception text. A grant holds at most {@code MAX_REQUESTS_PER_GRANT} such requests.
+   */
+  private static void answerBrokenBody(HttpServletResponse response) {
+    if (!response.isCommitted()) {
+      try {
+        response.setStatus(408);
+        response.setHeader("Connection", "close");
+        response.setContentType("text/plain;charset=UTF-8");
+        response.getWriter().write("The request body did not arrive in time\n");
+      } catch (IOException | RuntimeException gone) {
+        // the client has gone
+      }
+    }
+  }
+
   private static void refuseTooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
     response.setStatus(413);
     response.setHeader("Connection", "close");

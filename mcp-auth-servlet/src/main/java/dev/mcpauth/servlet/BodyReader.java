@@ -1,0 +1,231 @@
+package dev.mcpauth.servlet;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the bodies of the OAuth endpoints and pages without holding a request thread while the client
+ * sends them (Servlet 6 §3.7 non-blocking input), up to a size limit and a deadline. Anyone can send
+ * these requests, so a client that announces a body and sends it slowly, or never, must cost a
+ * connection, not one of the container's few request threads. A body still incomplete at the deadline
+ * is answered 408 (RFC 9110 §15.5.9) with the connection closed. Where the servlet was registered
+ * without async support, it falls back to a blocking read. Thread-safe; {@link #close} ends its timer.
+ */
+final class BodyReader implements AutoCloseable {
+  /** What to do with a whole body, on a container thread. */
+  @FunctionalInterface
+  interface Handler {
+    void accept(byte[] body) throws IOException;
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(BodyReader.class);
+
+  private final int maxBytes;
+  private final Duration timeout;
+  private final ScheduledExecutorService deadlines;
+
+  BodyReader(int maxBytes, Duration timeout) {
+    this.maxBytes = maxBytes;
+    this.timeout = timeout;
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "mcp-auth-body-deadlines");
+      thread.setDaemon(true);
+      return thread;
+    });
+    timer.setRemoveOnCancelPolicy(true); // a body that arrived in time leaves nothing queued
+    this.deadlines = timer;
+  }
+
+  /**
+   * Reads the body and passes it to {@code then}; or answers {@code tooLarge} (413) when it is larger
+   * than allowed, {@code timedOut} (408) when it does not arrive in time, and nothing when the client
+   * broke the connection off.
+   */
+  void read(HttpServletRequest request, HttpServletResponse response, Handler then, ServletIo.Answer tooLarge,
+      ServletIo.Answer timedOut) throws IOException {
+    if (!request.isAsyncSupported()) {
+      readBlocking(request, response, then, tooLarge);
+      return;
+    }
+    AsyncContext async = request.startAsync();
+    async.setTimeout(0); // the deadline below answers, so the container's own timeout never races it
+    Reading reading = new Reading(async, request, response, then, tooLarge, timedOut);
+    if (request.getContentLengthLong() > maxBytes) {
+      reading.refuseTooLarge(); // known from the headers: refused before a byte is read
+    }
+    reading.start();
+  }
+
+  private void readBlocking(HttpServletRequest request, HttpServletResponse response, Handler then,
+      ServletIo.Answer tooLarge) throws IOException {
+    if (request.getContentLengthLong() > maxBytes) {
+      ServletIo.refuseTooLarge(request, response, tooLarge);
+      return;
+    }
+    byte[] body;
+    try {
+      body = ServletIo.readBody(request, maxBytes);
+    } catch (ServletIo.BodyTooLarge e) {
+      ServletIo.refuseTooLarge(request, response, tooLarge);
+      return;
+    } catch (IOException e) {
+      return; // the client broke off (or the container's idle timeout did): nobody to answer
+    }
+    then.accept(body);
+  }
+
+  @Override
+  public void close() {
+    deadlines.shutdownNow();
+  }
+
+  /** One body being read. The first of "arrived", "too large", "deadline" and "broken off" settles it. */
+  private final class Reading implements ReadListener {
+    private final AsyncContext async;
+    private final HttpServletRequest request;
+    private final HttpServletResponse response;
+    private final Handler then;
+    private final ServletIo.Answer tooLarge;
+    private final ServletIo.Answer timedOut;
+    private final AtomicBoolean settled = new AtomicBoolean();
+    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private final byte[] buffer = new byte[8192];
+    private ServletInputStream in;
+    private volatile ScheduledFuture<?> deadline;
+    /** After a 413: what is still read (and dropped) so that the client can read the answer. */
+    private volatile long discarded = -1;
+
+    Reading(AsyncContext async, HttpServletRequest request, HttpServletResponse response, Handler then,
+        ServletIo.Answer tooLarge, ServletIo.Answer timedOut) {
+      this.async = async;
+      this.request = request;
+      this.response = response;
+      this.then = then;
+      this.tooLarge = tooLarge;
+      this.timedOut = timedOut;
+    }
+
+    void start() throws IOException {
+      deadline = deadlines.schedule(this::deadlinePassed, timeout.toMillis(), TimeUnit.MILLISECONDS);
+      in = request.getInputStream();
+      in.setReadListener(this);
+    }
+
+    @Override
+    public void onDataAvailable() throws IOException {
+      while (in.isReady()) {
+        int read = in.read(buffer);
+        if (read == -1) {
+          return; // onAllDataRead follows
+        }
+        if (discarded >= 0) {
+          discarded += read;
+          if (discarded >= ServletIo.DISCARD_BYTES) {
+            finish();
+            return;
+          }
+        } else if (body.size() + read > maxBytes) {
+          refuseTooLarge(); // and read on while isReady: the container calls again only after it said false
+        } else {
+          body.write(buffer, 0, read);
+        }
+      }
+    }
+
+    @Override
+    public void onAllDataRead() {
+      if (discarded >= 0) {
+        finish();
+        return;
+      }
+      if (!settled.compareAndSet(false, true)) {
+        return;
+      }
+      deadline.cancel(false);
+      try {
+        then.accept(body.toByteArray());
+      } catch (IOException e) {
+        // the client left while the answer was written: nobody to answer
+      } catch (RuntimeException e) {
+        LOG.error("Request to {} failed", request.getRequestURI(), e);
+        answerServerError();
+      } finally {
+        async.complete();
+      }
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      if (settled.compareAndSet(false, true) || discarded >= 0) {
+        finish(); // the client broke off: nobody to answer
+      }
+    }
+
+    /** 413 at once, then the rest is read and dropped until the deadline, as in the blocking case. */
+    private void refuseTooLarge() throws IOException {
+      if (!settled.compareAndSet(false, true)) {
+        return;
+      }
+      ServletIo.closeAfterAnswer(request, response);
+      tooLarge.write();
+      response.flushBuffer();
+      discarded = 0;
+    }
+
+    /** On the timer's thread. */
+    private void deadlinePassed() {
+      if (discarded >= 0) {
+        finish();
+        return;
+      }
+      if (!settled.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        ServletIo.closeAfterAnswer(request, response);
+        timedOut.write();
+      } catch (IOException | RuntimeException e) {
+        // the client is gone as well
+      } finally {
+        finish();
+      }
+    }
+
+    private void answerServerError() {
+      if (!response.isCommitted()) {
+        try {
+          response.reset();
+          ServletIo.noSniff(response);
+          ServletIo.writeJsonError(response, 500, "server_error", "The request could not be processed");
+        } catch (IOException | RuntimeException ignored) {
+          // nothing more can be said
+        }
+      }
+    }
+
+    private void finish() {
+      ScheduledFuture<?> pending = deadline;
+      if (pending != null) { // null only when the deadline passed before start() had noted it
+        pending.cancel(false);
+      }
+      try {
+        async.complete();
+      } catch (IllegalStateException alreadyComplete) {
+        // completed by another path at the same moment
+      }
+    }
+  }
+}
