@@ -360,6 +360,10 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
     }
     String name = entry.substring(0, colon);
     String password = entry.substring(colon + 1);
+    if (Character.isWhitespace(name.charAt(name.length() - 1)) || Character.isWhitespace(password.charAt(0))) {
+      // "dave :secret" would make a user "dave " whom nobody logs in as; a leading space of a password is likelier a typo
+      throw new IllegalArgumentException(where + ": no spaces around the colon of NAME:PASSWORD");
+    }
     if (PasswordHash.isEncoded(password)) {
       try {
         PasswordHash.parse(password);

@@ -14,6 +14,7 @@ import dev.mcpauth.servlet.ConsentPage;
 import dev.mcpauth.servlet.InteractionHandler;
 import dev.mcpauth.servlet.McpAuthContextExtractor;
 import dev.mcpauth.servlet.McpAuthServlets;
+import dev.mcpauth.servlet.McpErrorBodies;
 import dev.mcpauth.servlet.OriginGuard;
 import dev.mcpauth.servlet.PasswordHash;
 import dev.mcpauth.servlet.ScopePolicy;
@@ -197,7 +198,7 @@ public final class ExampleServer implements AutoCloseable {
           .build();
     }
 
-    JacksonMcpJsonMapper jsonMapper = new JacksonMcpJsonMapper(new ObjectMapper());
+    JacksonMcpJsonMapper jsonMapper = new JacksonMcpJsonMapper(new ObjectMapper().registerModule(McpErrorBodies.jacksonModule()));
     HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
         .jsonMapper(jsonMapper)
         .mcpEndpoint(auth.mcpPath())
@@ -218,7 +219,7 @@ public final class ExampleServer implements AutoCloseable {
     mcpServlet.setAsyncSupported(true);
     context.addServlet(mcpServlet, auth.mcpPath());
     context.addServletContainerInitializer(auth.initializer());
-    jetty.setHandler(context);
+    NoSniff.serve(jetty, context);
     jetty.start();
     if (!options.resourceServerMode() && options.users().isEmpty() && options.identity() == null) {
       LOG.warn("No users (--user, --users-file or MCP_AUTH_USERS): there is no login, and everyone who reaches the consent page is the user '{}'.",

@@ -4,7 +4,10 @@ import dev.mcpauth.AuthorizationServer;
 import dev.mcpauth.servlet.ConsentPage;
 import dev.mcpauth.servlet.McpAuthContextExtractor;
 import dev.mcpauth.servlet.McpAuthServlets;
+import dev.mcpauth.servlet.McpErrorBodies;
 import dev.mcpauth.servlet.UserAuthenticator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -27,6 +30,8 @@ public final class QuickStart {
 
     var transport = HttpServletStreamableServerTransportProvider.builder()
         .contextExtractor(new McpAuthContextExtractor()) // who called: subject, client id, scopes
+        // the SDK's own refusals as JSON-RPC errors, not Java exceptions with stack traces
+        .jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper().registerModule(McpErrorBodies.jacksonModule())))
         .build();
     McpServer.sync(transport)
         .serverInfo("my-server", "1.0.0")

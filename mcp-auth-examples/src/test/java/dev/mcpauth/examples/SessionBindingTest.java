@@ -2,6 +2,7 @@ package dev.mcpauth.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
@@ -61,6 +62,43 @@ class SessionBindingTest {
     assertThat(whoamiAsBob.status()).isEqualTo(404);
     assertThat(asAlice.status()).isEqualTo(200);
     assertThat(asAlice.result().path("message").path("result").path("tools").toString()).contains("whoami");
+  }
+
+  /**
+   * Nothing tells a stranger that a session id is live: bob's answer for alice's session is exactly his
+   * answer for an id that never existed (before, the MCP server answered the unknown id itself, with
+   * another body).
+   */
+  @Test
+  void mcpWhenBobPresentsAlicesSessionThenAnsweredExactlyAsForAnIdThatNeverExisted() throws Exception {
+    String alice = token("alice", "wonderland");
+    String bob = token("bob", "builder");
+    String session = McpHttp.post(server.mcpEndpoint(), alice, null, """
+        {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+         "capabilities":{},"clientInfo":{"name":"session-test","version":"1"}}}""").result().path("session").asText();
+
+    McpHttp.Answer alicesSession = McpHttp.post(server.mcpEndpoint(), bob, session, TOOLS_LIST);
+    McpHttp.Answer neverExisted = McpHttp.post(server.mcpEndpoint(), bob, UUID.randomUUID().toString(), TOOLS_LIST);
+
+    assertThat(alicesSession.status()).isEqualTo(404);
+    assertThat(neverExisted.status()).isEqualTo(404);
+    assertThat(neverExisted.result()).isEqualTo(alicesSession.result());
+  }
+
+  /**
+   * The MCP server's own refusals are JSON-RPC errors, not a serialized Java exception (before: the
+   * SDK's McpError with its whole stack trace, naming classes and line numbers of the server).
+   */
+  @Test
+  void mcpWhenTheMcpServerRefusesARequestThenAJsonRpcErrorWithoutAStackTrace() throws Exception {
+    McpHttp.Answer noSession = McpHttp.post(server.mcpEndpoint(), token("bob", "builder"), null, TOOLS_LIST);
+
+    assertThat(noSession.status()).isEqualTo(400);
+    JsonNode message = noSession.result().path("message");
+    assertThat(message.path("jsonrpc").asText()).isEqualTo("2.0");
+    assertThat(message.path("error").path("message").asText()).isNotEmpty();
+    assertThat(message.path("error").path("code").isInt()).isTrue();
+    assertThat(message.toString()).doesNotContain("stackTrace").doesNotContain("java");
   }
 
   @Test

@@ -53,6 +53,20 @@ class UserOptionsTest {
         .hasMessageContaining("cannot read");
   }
 
+  /** A space around the colon would be part of the name or password, a user nobody can log in as: refused. */
+  @Test
+  void usersFileWhenSpaceAroundTheColonThenRefusedNotReadAsPartOfTheName() throws Exception {
+    Path spacedName = Files.writeString(dir.resolve("spaced-name"), "dave :secret\n");
+    Path spacedPassword = Files.writeString(dir.resolve("spaced-password"), "dave: secret\n");
+
+    assertThatThrownBy(() -> ExampleOptions.parse(Map.of(), "--users-file", spacedName.toString()))
+        .hasMessage("--users-file " + spacedName + " line 1: no spaces around the colon of NAME:PASSWORD");
+    assertThatThrownBy(() -> ExampleOptions.parse(Map.of(), "--users-file", spacedPassword.toString()))
+        .hasMessage("--users-file " + spacedPassword + " line 1: no spaces around the colon of NAME:PASSWORD");
+    assertThatThrownBy(() -> ExampleOptions.parse(Map.of(), "--user", "dave\t:secret"))
+        .hasMessage("--user: no spaces around the colon of NAME:PASSWORD");
+  }
+
   @Test
   void usersVariableWhenCommaOrNewlineSeparatedThenRead() {
     Map<String, String> users = ExampleOptions.parse(

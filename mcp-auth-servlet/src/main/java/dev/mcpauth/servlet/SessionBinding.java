@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A binding lasts {@code idleTimeout} after the owner's last request: a use after half of it has
  * passed saves it again, so an active session costs a store write at most twice per timeout. A session
- * id the store does not know (opened before binding existed, by a server that never announced it, or
- * idle for longer) passes unchanged and the MCP server judges it; an MCP server should therefore end
- * sessions idle longer than the timeout. Thread-safe.
+ * id the store does not know (never announced, idle for longer, or opened before binding existed) is
+ * refused like another principal's: one answer for both, so that no answer tells a stranger which ids
+ * are live, and nothing unbound reaches the MCP server (fail closed). The client then opens a new
+ * session (Streamable HTTP, "Session Management"). Thread-safe.
  */
 final class SessionBinding {
   static final String HEADER = "Mcp-Session-Id";
@@ -55,8 +56,8 @@ final class SessionBinding {
   }
 
   /**
-   * Whether {@code token}'s principal may use session {@code sessionId}: not if the session is bound to
-   * another subject or client.
+   * Whether {@code token}'s principal may use session {@code sessionId}: only if the session is bound to
+   * that subject and client.
    *
    * @throws dev.mcpauth.OAuthException {@code temporarily_unavailable} if the store cannot be read
    */
@@ -68,7 +69,7 @@ final class SessionBinding {
       Optional<Binding> stored = store.find(hash);
       if (stored.isEmpty()) {
         known.remove(hash);
-        return true;
+        return false;
       }
       binding = stored.get();
       known.put(hash, binding);

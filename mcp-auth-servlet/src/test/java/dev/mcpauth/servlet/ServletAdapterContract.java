@@ -292,13 +292,18 @@ abstract class ServletAdapterContract {
     }
   }
 
+  /** An id never announced is refused exactly as another user's session is: no answer tells which ids are live. */
   @Test
-  void mcpWhenSessionIdNeverAnnouncedThenPassedToTheServerToJudge() throws Exception {
-    HttpResponse<String> response = postMcp(TOOLS_LIST, accessToken("mcp:read", "bob", "builder"),
-        Map.of("Mcp-Session-Id", "opened-before-binding-existed"));
+  void mcpWhenSessionIdNeverAnnouncedThenRefusedExactlyAsAnotherUsersSession() throws Exception {
+    String alice = accessToken("mcp:read");
+    String bob = accessToken("mcp:read", "bob", "builder");
+    String alicesSession = postMcp(INITIALIZE, alice, Map.of()).headers().firstValue("Mcp-Session-Id").orElseThrow();
 
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).startsWith("subject=bob\n");
+    HttpResponse<String> neverAnnounced = postMcp(TOOLS_LIST, bob, Map.of("Mcp-Session-Id", "opened-before-binding-existed"));
+    HttpResponse<String> another = postMcp(TOOLS_LIST, bob, Map.of("Mcp-Session-Id", alicesSession));
+
+    assertThat(neverAnnounced.statusCode()).isEqualTo(404);
+    assertThat(neverAnnounced.body()).isEqualTo(another.body()).doesNotContain("subject=");
   }
 
   @Test

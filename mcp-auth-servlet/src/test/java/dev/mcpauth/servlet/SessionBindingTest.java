@@ -34,14 +34,15 @@ class SessionBindingTest {
   }
 
   @Test
-  void allowsWhenIdleLongerThanTheTimeoutThenTheIdIsUnknownAndPassesToTheServer() {
+  void allowsWhenIdleLongerThanTheTimeoutThenTheIdIsUnknownAndRefusedToEveryone() {
     store.save(TokenHash.of("s1"), new McpSessionStore.Owner("alice", "client-1"), clock.instant().plus(Duration.ofDays(30)));
 
     clock.advance(Duration.ofDays(29));
     assertThat(binding.allows("s1", bob)).isFalse();
     clock.advance(Duration.ofDays(1));
 
-    assertThat(binding.allows("s1", bob)).isTrue();
+    assertThat(binding.allows("s1", bob)).isFalse();
+    assertThat(binding.allows("s1", alice)).isFalse(); // her client opens a new session
   }
 
   @Test
@@ -66,8 +67,8 @@ class SessionBindingTest {
       assertThat(cached.allows("s1", alice)).isTrue();
       assertThat(cached.allows("s1", bob)).isFalse();
     }
-    assertThat(cached.allows("unknown", bob)).isTrue();
-    assertThat(cached.allows("unknown", bob)).isTrue();
+    assertThat(cached.allows("unknown", bob)).isFalse();
+    assertThat(cached.allows("unknown", bob)).isFalse();
 
     assertThat(reads).hasValue(3); // s1 once; an unknown id each time, as another replica may bind it
   }

@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.mcpauth.AuthorizationServer;
 import dev.mcpauth.examples.Listeners;
+import dev.mcpauth.examples.NoSniff;
 import dev.mcpauth.servlet.ConsentPage;
 import dev.mcpauth.servlet.McpAuthServlets;
 import dev.mcpauth.store.Storage;
@@ -90,7 +91,7 @@ public final class ProxyServer implements AutoCloseable {
     proxy.setInitParameter("idleTimeout", "300000");
     context.addServlet(proxy, auth.mcpPath());
     context.addServletContainerInitializer(auth.initializer());
-    jetty.setHandler(context);
+    NoSniff.serve(jetty, context);
     jetty.start();
     return new ProxyServer(jetty, process, storage instanceof RedisStorage redis ? redis::close : () -> { },
         options.baseUrl());
