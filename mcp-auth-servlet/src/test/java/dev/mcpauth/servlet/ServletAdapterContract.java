@@ -278,17 +278,27 @@ abstract class ServletAdapterContract {
     assertThat(asAlice.body()).isEqualTo("subject=alice\nbody=" + TOOLS_LIST);
   }
 
+  /**
+   * An initialization that presents alice's own live session opens a new session, hers alone; one
+   * that presents an id nobody holds is refused 404 like any request with it, and the client starts
+   * anew without an id (Streamable HTTP, "Session Management", item 4).
+   */
   @Test
-  void mcpWhenAliceInitializesWithAStaleSessionIdThenTheNewSessionIsStillHersAlone() throws Exception {
+  void mcpWhenAliceInitializesWithHerSessionIdThenTheNewSessionIsHersAloneAndWithAStaleOne404() throws Exception {
     String alice = accessToken("mcp:read");
     String bob = accessToken("mcp:read", "bob", "builder");
-    for (String stale : new String[] {"stale-id", "", postMcp(INITIALIZE, alice, Map.of()).headers()
-        .firstValue("Mcp-Session-Id").orElseThrow()}) {
-      String session = postMcp(INITIALIZE, alice, Map.of("Mcp-Session-Id", stale)).headers()
-          .firstValue("Mcp-Session-Id").orElseThrow();
+    String own = postMcp(INITIALIZE, alice, Map.of()).headers().firstValue("Mcp-Session-Id").orElseThrow();
 
-      assertThat(postMcp(TOOLS_LIST, bob, Map.of("Mcp-Session-Id", session)).statusCode()).as(stale).isEqualTo(404);
-      assertThat(postMcp(TOOLS_LIST, alice, Map.of("Mcp-Session-Id", session)).statusCode()).as(stale).isEqualTo(200);
+    String session = postMcp(INITIALIZE, alice, Map.of("Mcp-Session-Id", own)).headers()
+        .firstValue("Mcp-Session-Id").orElseThrow();
+
+    assertThat(session).isNotEqualTo(own);
+    assertThat(postMcp(TOOLS_LIST, bob, Map.of("Mcp-Session-Id", session)).statusCode()).isEqualTo(404);
+    assertThat(postMcp(TOOLS_LIST, alice, Map.of("Mcp-Session-Id", session)).statusCode()).isEqualTo(200);
+    for (String stale : new String[] {"stale-id", ""}) {
+      HttpResponse<String> refused = postMcp(INITIALIZE, alice, Map.of("Mcp-Session-Id", stale));
+      assertThat(refused.statusCode()).as(stale).isEqualTo(404);
+      assertThat(refused.headers().firstValue("Mcp-Session-Id")).as(stale).isEmpty();
     }
   }
 
