@@ -34,6 +34,7 @@ public final class Params {
     if (encoded.chars().filter(c -> c == '&').count() >= MAX_PARAMETERS) {
       throw OAuthException.invalidRequest("Too many parameters");
     }
+    requireWellFormedPercentEncoding(encoded);
     URLUtils.parseParameters(encoded)
         .forEach(
             (name, list) -> {
@@ -43,6 +44,23 @@ public final class Params {
               }
             });
     return new Params(values);
+  }
+
+  /**
+   * Every {@code %} must start an escape of two hex digits (RFC 3986 §2.1): the parser below drops a
+   * parameter it cannot decode, which would read {@code scope=%zz} as no scope at all, the default.
+   */
+  private static void requireWellFormedPercentEncoding(String encoded) {
+    for (int i = encoded.indexOf('%'); i >= 0; i = encoded.indexOf('%', i + 1)) {
+      if (i + 2 >= encoded.length() || !isHexDigit(encoded.charAt(i + 1)) || !isHexDigit(encoded.charAt(i + 2))) {
+        throw OAuthException.invalidRequest("A parameter has a malformed percent-encoding");
+      }
+    }
+  }
+
+  /** ASCII only: {@code Character.digit} would also take other scripts' digits. */
+  private static boolean isHexDigit(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   /** Refuses any parameter given more than once, except the named repeatable ones. */

@@ -118,6 +118,23 @@ class AuthorizationEndpointTest {
     assertThat(interaction(params).request().scopes()).containsExactly("mcp:read");
   }
 
+  /**
+   * A parameter whose percent-encoding is malformed is refused, not read as absent (before: {@code
+   * scope=%zz} quietly became the default scopes; found by attacking the example).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"scope=%zz", "resource=%zz", "scope=mcp%3", "scope=%", "state=%g1", "scope=%\u0663\u0663"})
+  void startWhenAParameterIsMalformedlyPercentEncodedThenErrorPageNotTheDefault(String malformed) {
+    Map<String, String> params = test.authorizeParams(client, Pkce.generate());
+    params.remove(malformed.substring(0, malformed.indexOf('=')));
+    String query = TestServer.encode(params) + "&" + malformed;
+
+    AuthorizationStep step = test.server.authorizationEndpoint().start(EndpointRequest.get(query));
+
+    assertThat(step).isInstanceOf(AuthorizationStep.ErrorPage.class);
+    assertThat(((AuthorizationStep.ErrorPage) step).error().code().code()).isEqualTo("invalid_request");
+  }
+
   @Test
   void startWhenOfflineAccessRequestedThenAccepted() {
     Map<String, String> params = test.authorizeParams(client, Pkce.generate());

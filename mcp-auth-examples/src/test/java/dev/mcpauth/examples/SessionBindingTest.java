@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * MCP sessions of the example's real MCP server (the official MCP Java SDK) belong to the user and
@@ -99,6 +101,21 @@ class SessionBindingTest {
     assertThat(message.path("error").path("message").asText()).isNotEmpty();
     assertThat(message.path("error").path("code").isInt()).isTrue();
     assertThat(message.toString()).doesNotContain("stackTrace").doesNotContain("java");
+  }
+
+  /**
+   * Nor does a refusal carry a parser's or an exception's text, which names the server's classes or
+   * echoes the request (found by attacking the example).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\"}", "[{\"a\":1}]",
+      "{\"a\":1,\"secret\":\"hunter2\"}", "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{}}"})
+  void mcpWhenTheMcpServerCannotHandleAMessageThenItsAnswerNamesNoClassAndEchoesNothing(String body) throws Exception {
+    McpHttp.Answer answer = McpHttp.post(server.mcpEndpoint(), token("bob", "builder"), null, body);
+
+    assertThat(answer.status()).isBetween(400, 599);
+    assertThat(answer.result().toString()).doesNotContain("io.modelcontextprotocol").doesNotContain("java.")
+        .doesNotContain("Cannot ").doesNotContain("hunter2");
   }
 
   @Test

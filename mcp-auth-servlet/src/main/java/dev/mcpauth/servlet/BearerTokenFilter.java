@@ -5,6 +5,7 @@ import dev.mcpauth.OAuthException;
 import dev.mcpauth.store.memory.InMemoryMcpSessionStore;
 import dev.mcpauth.token.TokenVerifier;
 import dev.mcpauth.token.VerifiedToken;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -12,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -37,9 +39,14 @@ import java.util.Set;
  * <p>Every refusal but the last is decided from the headers alone, without reading the body (see
  * {@link UnreadBody}): an anonymous client cannot make the server wait for, buffer or parse a body. So
  * a 401 names the scopes every request needs ({@link ScopePolicy#always()}), as MCP clients expect of a
- * challenge to a request without credentials. Only for a verified token, and only when the policy has
- * per-method or per-tool rules, is the body read (at most {@value #MAX_BODY_BYTES} bytes) to learn what
- * it calls.
+ * challenge to a request without credentials. Only for a verified token is the body read (at most
+ * {@value #MAX_BODY_BYTES} bytes), to learn what it calls when the policy has per-method or per-tool
+ * rules. Installed by {@link McpAuthServlets#install} (mapped for REQUEST and ASYNC dispatches), the
+ * filter reads it without holding a thread, answers 408 when it has not arrived in time, and passes it
+ * on in an ASYNC dispatch, so that no MCP server ever waits on a slow body; mapped by hand for REQUEST
+ * only, it reads the body on the request thread, and only when the policy needs it. A user has at most
+ * {@code maxRequestsInFlightPerUser} requests on request threads at once (then 429); other methods
+ * than GET, POST, DELETE and OPTIONS get 405.
  *
  * <p>A verified request goes on with the {@link VerifiedToken} in the request attribute {@link
  * #VERIFIED_TOKEN}. Register with async support on, as the MCP transport needs it. Thread-safe.
@@ -49,6 +56,9 @@ public final class BearerTokenFilter extends HttpFilter {
   public static final String VERIFIED_TOKEN = "dev.mcpauth.verifiedToken";
   /** MCP messages are small; this bounds what the filter buffers to read the method. */
   static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+  private static final Set<String> MCP_METHODS = Set.of("GET", "POST", "DELETE", "OPTIONS");
+  /** The request attribute that carries a {@link Checked} request from its first dispatch to the ASYNC one. */
+  private static final String CHECKED = BearerTokenFilter.class.getName() + ".checked";
 
   private final transient TokenVerifier verifier;
   private final String resourceMetadataUrl;
@@ -56,6 +66,9 @@ public final class BearerTokenFilter extends HttpFilter {
   private final transient OriginGuard origins;
   private final transient SessionBinding sessions;
   private final transient InFlightRequests inFlight;
+  private final transient BodyReader mcpBodies;
+  /** Set by {@link McpAuthServlets#install}, which maps the filter for ASYNC dispatches too. */
+  private volatile boolean asyncDispatchMapped;
 
   /**
    * A filter whose MCP session bindings are kept in this process's memory, for {@link
@@ -64,12 +77,14 @@ public final class BearerTokenFilter extends HttpFilter {
    */
   public BearerTokenFilter(TokenVerifier verifier, String resourceMetadataUrl, ScopePolicy scopes, OriginGuard origins) {
     this(verifier, resourceMetadataUrl, scopes, origins, new SessionBinding(new InMemoryMcpSessionStore(Clock.systemUTC()),
-        McpAuthServlets.DEFAULT_SESSION_IDLE_TIMEOUT, Clock.systemUTC()), McpAuthServlets.DEFAULT_MAX_REQUESTS_IN_FLIGHT_PER_USER);
+        McpAuthServlets.DEFAULT_SESSION_IDLE_TIMEOUT, Clock.systemUTC()), McpAuthServlets.DEFAULT_MAX_REQUESTS_IN_FLIGHT_PER_USER,
+        McpAuthServlets.DEFAULT_MCP_BODY_READ_TIMEOUT);
   }
 
   BearerTokenFilter(TokenVerifier verifier, String resourceMetadataUrl, ScopePolicy scopes, OriginGuard origins,
-      SessionBinding sessions, int maxRequestsInFlightPerUser) {
+      SessionBinding sessions, int maxRequestsInFlightPerUser, Duration bodyReadTimeout) {
     this.inFlight = new InFlightRequests(maxRequestsInFlightPerUser);
+    this.mcpBodies = new BodyReader(MAX_BODY_BYTES, bodyReadTimeout);
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.resourceMetadataUrl = Objects.requireNonNull(resourceMetadataUrl, "resourceMetadataUrl");
     this.scopes = Objects.requireNonNull(scopes, "scopes");
@@ -80,7 +95,23 @@ public final class BearerTokenFilter extends HttpFilter {
   @Override
   protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
+    if (request.getDispatcherType() == DispatcherType.ASYNC) {
+      Object checked = request.getAttribute(CHECKED);
+      if (checked instanceof Checked kept) { // this filter read the body: on with what it checked
+        request.removeAttribute(CHECKED);
+        proceed(request, response, chain, kept);
+      } else {
+        chain.doFilter(request, response); // the MCP server's own dispatch of a request checked before
+      }
+      return;
+    }
     ServletIo.noSniff(response); // on its refusals, and on what the MCP transport answers
+    if (!MCP_METHODS.contains(request.getMethod())) {
+      // Streamable HTTP has GET, POST and DELETE; HEAD would open an event stream that never answers
+      response.setHeader("Allow", "GET, POST, DELETE, OPTIONS");
+      UnreadBody.refuse(request, response, () -> ServletIo.writeJsonError(response, 405, "invalid_request", "Method not allowed"));
+      return;
+    }
     String origin = request.getHeader("Origin");
     if (!origins.hostAllowed(request.getHeader("Host")) || !origins.originAllowed(origin)) {
       UnreadBody.refuse(request, response, () -> ServletIo.writeJsonError(response, 403, "forbidden", "Host or Origin not allowed"));
@@ -147,6 +178,56 @@ public final class BearerTokenFilter extends HttpFilter {
         return;
       }
     }
+    if (!hasBody(request.getMethod())) {
+      proceed(request, response, chain, new Checked(verified, sessionIds, null));
+    } else if (asyncDispatchMapped && request.isAsyncSupported()) {
+      // Read without holding a thread; the request comes back through this filter as an ASYNC dispatch.
+      mcpBodies.readThenDispatch(request, response,
+          body -> request.setAttribute(CHECKED, new Checked(verified, sessionIds, body)),
+          () -> ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large"),
+          () -> ServletIo.writeJsonError(response, 408, "invalid_request", "The request body did not arrive in time"));
+    } else if (scopes.inspectsCalls()) {
+      byte[] body;
+      try {
+        body = ServletIo.readBody(request, MAX_BODY_BYTES); // blocking: the filter is not mapped for async dispatches
+      } catch (ServletIo.BodyTooLarge e) {
+        ServletIo.refuseTooLarge(request, response,
+            () -> ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large"));
+        return;
+      } catch (IOException e) {
+        ServletIo.answerBrokenBody(request, response, e);
+        return;
+      }
+      proceed(request, response, chain, new Checked(verified, sessionIds, body));
+    } else {
+      proceed(request, response, chain, new Checked(verified, sessionIds, null)); // the MCP server reads the body
+    }
+  }
+
+  /**
+   * A verified request with its session checked, and its body when it has been read: the call's
+   * scopes checked, then on to the MCP server, counted as in flight while it holds this thread.
+   */
+  private void proceed(HttpServletRequest request, HttpServletResponse response, FilterChain chain, Checked checked)
+      throws IOException, ServletException {
+    VerifiedToken verified = checked.token();
+    HttpServletRequest forwarded = request;
+    if (checked.body() != null) {
+      if (scopes.inspectsCalls()) {
+        Set<String> required;
+        try {
+          required = scopes.requiredFor(McpCalls.read(checked.body()));
+        } catch (McpCalls.Refused e) {
+          writeJsonRpcError(response, e.status(), e.jsonRpcCode(), e.getMessage());
+          return;
+        }
+        if (!verified.hasScopes(required)) {
+          challenge(response, 403, required, "insufficient_scope", "This request needs scope " + String.join(" ", required));
+          return;
+        }
+      }
+      forwarded = new CachedBodyRequest(request, checked.body());
+    }
     String user = verified.subject() != null ? verified.subject() : verified.clientId();
     if (!inFlight.enter(user)) {
       UnreadBody.refuse(request, response, () -> {
@@ -156,44 +237,28 @@ public final class BearerTokenFilter extends HttpFilter {
       return;
     }
     try {
-      forward(request, response, chain, verified, sessionIds);
+      // Every answer may announce a session: the MCP Java SDK opens a new one on initialize even when the
+      // request carried a (stale) id, and that one must be bound too, or it would be open to anyone.
+      List<String> sessionIds = checked.sessionIds();
+      HttpServletResponse answered = sessions.capture(response, verified, sessionIds.isEmpty() ? null : sessionIds.get(0));
+      forwarded.setAttribute(VERIFIED_TOKEN, verified);
+      chain.doFilter(forwarded, answered);
     } finally {
-      inFlight.leaveWhenDone(request, user);
+      inFlight.leave(user);
     }
   }
 
-  /** A verified request with its session checked: the body read when the policy needs it, then on. */
-  private void forward(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-      VerifiedToken verified, List<String> sessionIds) throws IOException, ServletException {
-    // Every answer may announce a session: the MCP Java SDK opens a new one on initialize even when the
-    // request carried a (stale) id, and that one must be bound too, or it would be open to anyone.
-    HttpServletResponse answered = sessions.capture(response, verified, sessionIds.isEmpty() ? null : sessionIds.get(0));
-    HttpServletRequest forwarded = request;
-    if (scopes.inspectsCalls() && hasBody(request.getMethod())) {
-      byte[] body;
-      Set<String> required;
-      try {
-        body = ServletIo.readBody(request, MAX_BODY_BYTES);
-        required = scopes.requiredFor(McpCalls.read(body));
-      } catch (ServletIo.BodyTooLarge e) {
-        ServletIo.refuseTooLarge(request, response,
-            () -> ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large"));
-        return;
-      } catch (IOException e) {
-        ServletIo.answerBrokenBody(request, response, e);
-        return;
-      } catch (McpCalls.Refused e) {
-        writeJsonRpcError(response, e.status(), e.jsonRpcCode(), e.getMessage());
-        return;
-      }
-      if (!verified.hasScopes(required)) {
-        challenge(response, 403, required, "insufficient_scope", "This request needs scope " + String.join(" ", required));
-        return;
-      }
-      forwarded = new CachedBodyRequest(request, body);
-    }
-    forwarded.setAttribute(VERIFIED_TOKEN, verified);
-    chain.doFilter(forwarded, answered);
+  /** What the first dispatch established, kept for the ASYNC dispatch after the body was read. */
+  private record Checked(VerifiedToken token, List<String> sessionIds, byte[] body) {}
+
+  /** Called by {@link McpAuthServlets#install} once it mapped this filter for ASYNC dispatches as well. */
+  void asyncDispatchMapped() {
+    this.asyncDispatchMapped = true;
+  }
+
+  @Override
+  public void destroy() {
+    mcpBodies.close();
   }
 
   /** A token that failed verification: 401 {@code invalid_token}, or 503 if it cannot be checked now. */

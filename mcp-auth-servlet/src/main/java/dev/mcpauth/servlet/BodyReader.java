@@ -60,9 +60,25 @@ final class BodyReader implements AutoCloseable {
       readBlocking(request, response, then, tooLarge);
       return;
     }
+    readAsync(request, response, then, tooLarge, timedOut, false);
+  }
+
+  /**
+   * Reads the body without holding a thread, passes it to {@code keep}, and dispatches the request
+   * again ({@code AsyncContext.dispatch()}, dispatcher type {@code ASYNC}) so that a filter mapped for
+   * async dispatches can pass it on with the body it kept; the same refusals as {@link #read}. The
+   * request must support async.
+   */
+  void readThenDispatch(HttpServletRequest request, HttpServletResponse response, Handler keep,
+      ServletIo.Answer tooLarge, ServletIo.Answer timedOut) throws IOException {
+    readAsync(request, response, keep, tooLarge, timedOut, true);
+  }
+
+  private void readAsync(HttpServletRequest request, HttpServletResponse response, Handler then,
+      ServletIo.Answer tooLarge, ServletIo.Answer timedOut, boolean dispatch) throws IOException {
     AsyncContext async = request.startAsync();
     async.setTimeout(0); // the deadline below answers, so the container's own timeout never races it
-    Reading reading = new Reading(async, request, response, then, tooLarge, timedOut);
+    Reading reading = new Reading(async, request, response, then, tooLarge, timedOut, dispatch);
     if (request.getContentLengthLong() > maxBytes) {
       reading.refuseTooLarge(); // known from the headers: refused before a byte is read
     }
@@ -100,6 +116,7 @@ final class BodyReader implements AutoCloseable {
     private final Handler then;
     private final ServletIo.Answer tooLarge;
     private final ServletIo.Answer timedOut;
+    private final boolean dispatch;
     private final AtomicBoolean settled = new AtomicBoolean();
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private final byte[] buffer = new byte[8192];
@@ -109,7 +126,8 @@ final class BodyReader implements AutoCloseable {
     private volatile long discarded = -1;
 
     Reading(AsyncContext async, HttpServletRequest request, HttpServletResponse response, Handler then,
-        ServletIo.Answer tooLarge, ServletIo.Answer timedOut) {
+        ServletIo.Answer tooLarge, ServletIo.Answer timedOut, boolean dispatch) {
+      this.dispatch = dispatch;
       this.async = async;
       this.request = request;
       this.response = response;
@@ -157,14 +175,17 @@ final class BodyReader implements AutoCloseable {
       deadline.cancel(false);
       try {
         then.accept(body.toByteArray());
+        if (dispatch) {
+          async.dispatch();
+          return;
+        }
       } catch (IOException e) {
         // the client left while the answer was written: nobody to answer
       } catch (RuntimeException e) {
         LOG.error("Request to {} failed", request.getRequestURI(), e);
         answerServerError();
-      } finally {
-        async.complete();
       }
+      async.complete();
     }
 
     @Override

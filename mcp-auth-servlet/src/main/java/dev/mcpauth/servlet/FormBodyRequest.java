@@ -13,9 +13,10 @@ import java.util.Map;
 
 /**
  * A form post whose body was already read (without holding a thread, by {@link BodyReader}): its
- * parameters, query first, then body (Servlet 6 §3.1), are parsed here from that body, as UTF-8, the
- * charset the pages are served in. A page's handler reads them through the usual {@code getParameter}
- * methods.
+ * parameters are parsed here from that body, as UTF-8, the charset the pages are served in, and a
+ * page's handler reads them through the usual {@code getParameter} methods. From the body only, unlike
+ * the container's parameters (Servlet 6 §3.1 merges the query in): the pages' forms post no query, and
+ * credentials in a URL end up in access logs.
  */
 final class FormBodyRequest extends HttpServletRequestWrapper {
   /** A form of the pages has a handful of fields; more is refused rather than parsed. */
@@ -31,7 +32,6 @@ final class FormBodyRequest extends HttpServletRequestWrapper {
   /** @throws IllegalArgumentException when the query or body is not a form encoding */
   static FormBodyRequest of(HttpServletRequest request, byte[] body) {
     Map<String, List<String>> values = new LinkedHashMap<>();
-    parse(request.getQueryString(), values);
     parse(new String(body, StandardCharsets.UTF_8), values);
     Map<String, String[]> parameters = new LinkedHashMap<>();
     values.forEach((name, list) -> parameters.put(name, list.toArray(String[]::new)));
@@ -39,11 +39,11 @@ final class FormBodyRequest extends HttpServletRequestWrapper {
   }
 
   private static void parse(String encoded, Map<String, List<String>> values) {
-    if (encoded == null || encoded.isEmpty()) {
+    if (encoded.isEmpty()) {
       return;
     }
     String[] pairs = encoded.split("&", -1);
-    if (pairs.length + values.size() > MAX_PARAMETERS) {
+    if (pairs.length > MAX_PARAMETERS) {
       throw new IllegalArgumentException("too many parameters");
     }
     for (String pair : pairs) {

@@ -51,11 +51,16 @@ public final class McpAuthServlets {
    */
   public static final Duration DEFAULT_BODY_READ_TIMEOUT = Duration.ofSeconds(10);
   /**
-   * How many MCP requests one user (a token's subject) may have in flight at once by default: far more
-   * than clients open (a GET stream per session and a few POSTs), few enough that one user cannot hold
-   * every request thread of the server.
+   * How many MCP requests one user (a token's subject) may have on request threads at once by default:
+   * far more than a client runs at a time, few enough that one user cannot hold every request thread of
+   * the server.
    */
   public static final int DEFAULT_MAX_REQUESTS_IN_FLIGHT_PER_USER = 64;
+  /**
+   * How long the bearer filter waits for an MCP request's body by default: MCP bodies may be large (up
+   * to 4 MiB), and waiting costs a connection, not a thread.
+   */
+  public static final Duration DEFAULT_MCP_BODY_READ_TIMEOUT = Duration.ofSeconds(60);
 
   private final HttpServlet authorizationServlet;
   private final Set<String> authorizationPaths;
@@ -91,7 +96,7 @@ public final class McpAuthServlets {
           Clock.systemUTC());
     }
     this.bearerFilter = new BearerTokenFilter(verifier, resourceMetadataUrl, builder.scopePolicy, guard, sessions,
-        builder.maxRequestsInFlightPerUser);
+        builder.maxRequestsInFlightPerUser, builder.mcpBodyReadTimeout);
   }
 
   /** The embedded mode: {@code server} issues the tokens and serves every OAuth endpoint. */
@@ -142,7 +147,9 @@ public final class McpAuthServlets {
     servlet.setAsyncSupported(true); // bodies are read without holding a thread (BodyReader)
     FilterRegistration.Dynamic filter = context.addFilter("mcp-auth-bearer", bearerFilter);
     filter.setAsyncSupported(true);
-    filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, mcpPath);
+    // ASYNC as well: the filter reads an MCP body without holding a thread, then dispatches the request again
+    filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, mcpPath);
+    bearerFilter.asyncDispatchMapped();
   }
 
   /** A {@link ServletContainerInitializer} that calls {@link #install}, for embedded containers. */
@@ -165,6 +172,7 @@ public final class McpAuthServlets {
     private Duration sessionIdleTimeout = DEFAULT_SESSION_IDLE_TIMEOUT;
     private Duration bodyReadTimeout = DEFAULT_BODY_READ_TIMEOUT;
     private int maxRequestsInFlightPerUser = DEFAULT_MAX_REQUESTS_IN_FLIGHT_PER_USER;
+    private Duration mcpBodyReadTimeout = DEFAULT_MCP_BODY_READ_TIMEOUT;
 
     private Builder(AuthorizationServer server, ResourceServer resourceServer) {
       this.server = server;
@@ -262,15 +270,29 @@ public final class McpAuthServlets {
     }
 
     /**
-     * How many MCP requests one user may have in flight at once (default {@link
-     * #DEFAULT_MAX_REQUESTS_IN_FLIGHT_PER_USER}); beyond it, 429 with {@code Retry-After}. Counted per
-     * process.
+     * How many MCP requests one user may have on request threads at once (default {@link
+     * #DEFAULT_MAX_REQUESTS_IN_FLIGHT_PER_USER}); beyond it, 429 with {@code Retry-After}. A request
+     * waiting asynchronously (an open event stream, a body still arriving) holds no thread and is not
+     * counted. Counted per process.
      */
     public Builder maxRequestsInFlightPerUser(int limit) {
       if (limit < 1) {
         throw new IllegalArgumentException("maxRequestsInFlightPerUser must be at least 1");
       }
       this.maxRequestsInFlightPerUser = limit;
+      return this;
+    }
+
+    /**
+     * How long the bearer filter waits for the body of an MCP request whose token verified (default
+     * {@link #DEFAULT_MCP_BODY_READ_TIMEOUT}); then 408. The filter reads it without holding a thread
+     * when {@link #install} mapped it, which maps it for ASYNC dispatches too.
+     */
+    public Builder mcpBodyReadTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("mcpBodyReadTimeout must be positive");
+      }
+      this.mcpBodyReadTimeout = timeout;
       return this;
     }
 

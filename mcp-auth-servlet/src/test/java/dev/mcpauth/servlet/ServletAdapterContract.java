@@ -51,6 +51,7 @@ abstract class ServletAdapterContract {
   static final java.time.Clock STOPPED_CLOCK = java.time.Clock.fixed(java.time.Instant.now(), java.time.ZoneOffset.UTC);
 
   private ServletContainer container;
+  EchoMcpServlet mcpServer;
   private final CookieManager cookies = new CookieManager();
   private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).cookieHandler(cookies).build();
   String base;
@@ -94,7 +95,8 @@ abstract class ServletAdapterContract {
         .originGuard(OriginGuard.forResource(base + "/mcp").allowOrigins("http://localhost:6274")))
         .build();
     container = newContainer();
-    container.start(port, auth.initializer(), new EchoMcpServlet(), auth.mcpPath());
+    mcpServer = new EchoMcpServlet();
+    container.start(port, auth.initializer(), mcpServer, auth.mcpPath());
   }
 
   /** The same, tuned: the container started before is stopped. */
@@ -329,46 +331,115 @@ abstract class ServletAdapterContract {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
   }
 
+  private static final String HOLD = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"hold\"}}";
+
   /**
-   * A user with a valid token who starts requests and never sends their bodies holds at most the
-   * configured number of them: the next gets 429 with Retry-After, another user is served meanwhile,
-   * and once the bodies arrive the user is served again (before: every such request held a thread).
+   * A user whose calls keep the server's threads (a slow tool) holds at most the configured number: the
+   * next request gets 429 with Retry-After while another user is served, and once the calls end the
+   * user is served again.
    */
   @Test
   @org.junit.jupiter.api.Timeout(120)
-  void mcpWhenAUserHoldsTheMostRequestsInFlightThenTheNextIs429AndOtherUsersAreServed() throws Exception {
+  void mcpWhenAUserHoldsTheMostThreadsThenTheNextIs429AndOtherUsersAreServed() throws Exception {
     restart(server -> server, servlets -> servlets.maxRequestsInFlightPerUser(2));
     String alice = accessToken("mcp:read");
     String bob = accessToken("mcp:read", "bob", "builder");
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> held = new java.util.ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      held.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/mcp")).POST(HttpRequest.BodyPublishers.ofString(HOLD))
+          .header("Content-Type", "application/json").header("Authorization", "Bearer " + alice).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+
+    // Both held calls count once the server's threads have them: until then alice is served.
+    HttpResponse<String> refused = awaitStatus(429, () -> postMcp(TOOLS_LIST, alice, Map.of()));
+    HttpResponse<String> bobServed = postMcp(TOOLS_LIST, bob, Map.of());
+    mcpServer.release();
+    for (var call : held) {
+      assertThat(call.get().statusCode()).isEqualTo(200);
+    }
+    HttpResponse<String> servedAgain = awaitStatus(200, () -> postMcp(TOOLS_LIST, alice, Map.of()));
+
+    assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+    assertThat(json(refused).path("error").path("message").asText()).contains("in flight");
+    assertThat(bobServed.statusCode()).isEqualTo(200);
+    assertThat(servedAgain.body()).isEqualTo("subject=alice\nbody=" + TOOLS_LIST);
+  }
+
+  /**
+   * Open event streams hold no thread and do not count: a user with more streams than the limit is
+   * still served (before, a stream counted until it ended, and one whose client vanished never ended,
+   * so a few dropped connections locked the user out for good; found by attacking the example).
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void mcpWhenAUserHasMoreOpenStreamsThanTheLimitThenStillServed() throws Exception {
+    restart(server -> server, servlets -> servlets.maxRequestsInFlightPerUser(2));
+    String alice = accessToken("mcp:read");
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(base + "/mcp")).GET()
+          .header("Accept", "text/event-stream").header("Authorization", "Bearer " + alice).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(stream.statusCode()).as("stream " + i).isEqualTo(200);
+    }
+
+    assertThat(postMcp(TOOLS_LIST, alice, Map.of()).statusCode()).isEqualTo(200);
+  }
+
+  /** HEAD is no method of the MCP transport: 405, not an event stream that never answers (found by attacking the example). */
+  @Test
+  void mcpWhenHeadThen405() throws Exception {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + "/mcp"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + accessToken("mcp:read")));
+
+    assertThat(response.statusCode()).isEqualTo(405);
+    assertThat(response.headers().firstValue("Allow")).contains("GET, POST, DELETE, OPTIONS");
+  }
+
+  /**
+   * A token holder's MCP body that stops arriving gets 408 at the deadline and, while it waits, holds
+   * no thread: with more of them than the container has threads, others are still served (before: each
+   * held a thread until the container's idle timeout, which each trickled byte restarts).
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void mcpWhenBodiesOfAValidTokenStopArrivingThenNoThreadIsHeldAndEachGets408() throws Exception {
+    restart(server -> server, servlets -> servlets.mcpBodyReadTimeout(java.time.Duration.ofMinutes(10)));
+    String alice = accessToken("mcp:read");
+    String bob = accessToken("mcp:read", "bob", "builder");
     int port = URI.create(base).getPort();
-    List<Socket> held = new java.util.ArrayList<>();
+    List<Socket> waiting = new java.util.ArrayList<>();
     try {
-      for (int i = 0; i < 2; i++) {
+      for (int i = 0; i < 3 * ServletContainer.MAX_THREADS; i++) {
         Socket socket = new Socket("127.0.0.1", port);
-        held.add(socket);
-        socket.setSoTimeout(60_000);
-        socket.getOutputStream().write(("POST /mcp HTTP/1.1\r\nHost: localhost:" + port
-            + "\r\nContent-Type: application/json\r\nAuthorization: Bearer " + alice + "\r\nContent-Length: "
-            + TOOLS_LIST.length() + "\r\n\r\n{").getBytes(StandardCharsets.US_ASCII)); // a first byte: Jetty dispatches on content
+        waiting.add(socket);
+        socket.getOutputStream().write(("POST /mcp HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: application/json"
+            + "\r\nAuthorization: Bearer " + alice + "\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
       }
 
-      // Both held requests are in flight once the server has taken them in: until then alice is served.
-      HttpResponse<String> refused = awaitStatus(429, () -> postMcp(TOOLS_LIST, alice, Map.of()));
-      HttpResponse<String> bobServed = postMcp(TOOLS_LIST, bob, Map.of());
-      for (Socket socket : held) {
-        socket.getOutputStream().write(TOOLS_LIST.substring(1).getBytes(StandardCharsets.US_ASCII));
-        assertThat(readHead(socket)).startsWith("HTTP/1.1 200");
-      }
-      HttpResponse<String> servedAgain = awaitStatus(200, () -> postMcp(TOOLS_LIST, alice, Map.of()));
+      HttpResponse<String> other = postMcp(TOOLS_LIST, bob, Map.of());
 
-      assertThat(refused.headers().firstValue("Retry-After")).contains("1");
-      assertThat(json(refused).path("error").path("message").asText()).contains("in flight");
-      assertThat(bobServed.statusCode()).isEqualTo(200);
-      assertThat(servedAgain.body()).isEqualTo("subject=alice\nbody=" + TOOLS_LIST);
+      assertThat(other.statusCode()).isEqualTo(200);
+      for (Socket socket : waiting) {
+        assertThat(socket.getInputStream().available()).as("a waiting client was answered").isZero();
+      }
     } finally {
-      for (Socket socket : held) {
+      for (Socket socket : waiting) {
         socket.close();
       }
+    }
+    restart(server -> server, servlets -> servlets.mcpBodyReadTimeout(java.time.Duration.ofSeconds(1)));
+    port = URI.create(base).getPort();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(60_000);
+      socket.getOutputStream().write(("POST /mcp HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: application/json"
+          + "\r\nAuthorization: Bearer " + accessToken("mcp:read") + "\r\nContent-Length: 100\r\n\r\n{")
+          .getBytes(StandardCharsets.US_ASCII));
+
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+
+      assertThat(answer).startsWith("HTTP/1.1 408").containsIgnoringCase("\r\nConnection: close\r\n")
+          .contains("\"error\":\"invalid_request\"");
     }
   }
 
@@ -684,6 +755,32 @@ abstract class ServletAdapterContract {
     URI location = consent(register(), pkce().challenge(), "mcp:read", "deny");
 
     assertThat(location.toString()).startsWith(CALLBACK + "?").contains("error=access_denied").contains("state=xyz");
+  }
+
+  /**
+   * The consent form is read from the body only: the same fields in the URL's query (where a password
+   * would sit in access logs) approve nothing (before: a POST with every field in the query and an
+   * empty body was approved; found by attacking the example).
+   */
+  @Test
+  void consentWhenFieldsAreInTheQueryThenNotApproved() throws Exception {
+    HttpResponse<String> page = get(authorizeUrl(register(), pkce().challenge(), "mcp:read"), Map.of());
+    String fields = form(Map.of("handle", field(page.body(), "handle"), "form_token", field(page.body(), "form_token"),
+        "decision", "approve", "username", "alice", "password", "wonderland"));
+
+    HttpResponse<String> answer = post(issuerPath("/authorize/consent") + "?" + fields, "application/x-www-form-urlencoded", "");
+
+    assertThat(answer.statusCode()).isBetween(400, 499);
+    assertThat(answer.headers().firstValue("Location")).isEmpty();
+  }
+
+  /** More than 64 form fields in all are refused, however they are spread. */
+  @Test
+  void consentWhenTooManyFieldsThen400() throws Exception {
+    HttpResponse<String> answer = post(issuerPath("/authorize/consent"), "application/x-www-form-urlencoded",
+        "p=1&".repeat(65) + "decision=approve");
+
+    assertThat(answer.statusCode()).isEqualTo(400);
   }
 
   @Test
