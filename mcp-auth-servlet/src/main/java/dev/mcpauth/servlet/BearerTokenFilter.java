@@ -2,6 +2,7 @@ package dev.mcpauth.servlet;
 
 import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
+import dev.mcpauth.internal.ConcurrencyLimit;
 import dev.mcpauth.store.memory.InMemoryMcpSessionStore;
 import dev.mcpauth.token.TokenVerifier;
 import dev.mcpauth.token.VerifiedToken;
@@ -65,7 +66,13 @@ public final class BearerTokenFilter extends HttpFilter {
   private final transient ScopePolicy scopes;
   private final transient OriginGuard origins;
   private final transient SessionBinding sessions;
-  private final transient InFlightRequests inFlight;
+  /**
+   * A user's requests on request threads (slow tool calls on a synchronous MCP server hold one each).
+   * Requests waiting asynchronously (an open event stream, a body still arriving) hold none and are not
+   * counted: a GET stream whose client vanished is never noticed, so counting streams would lock the
+   * user out for good.
+   */
+  private final transient ConcurrencyLimit inFlight;
   private final transient BodyReader mcpBodies;
   /** Set by {@link McpAuthServlets#install}, which maps the filter for ASYNC dispatches too. */
   private volatile boolean asyncDispatchMapped;
@@ -83,7 +90,7 @@ public final class BearerTokenFilter extends HttpFilter {
 
   BearerTokenFilter(TokenVerifier verifier, String resourceMetadataUrl, ScopePolicy scopes, OriginGuard origins,
       SessionBinding sessions, int maxRequestsInFlightPerUser, Duration bodyReadTimeout) {
-    this.inFlight = new InFlightRequests(maxRequestsInFlightPerUser);
+    this.inFlight = new ConcurrencyLimit(maxRequestsInFlightPerUser);
     this.mcpBodies = new BodyReader(MAX_BODY_BYTES, bodyReadTimeout);
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.resourceMetadataUrl = Objects.requireNonNull(resourceMetadataUrl, "resourceMetadataUrl");

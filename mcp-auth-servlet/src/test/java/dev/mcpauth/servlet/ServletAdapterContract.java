@@ -407,29 +407,13 @@ abstract class ServletAdapterContract {
     restart(server -> server, servlets -> servlets.mcpBodyReadTimeout(java.time.Duration.ofMinutes(10)));
     String alice = accessToken("mcp:read");
     String bob = accessToken("mcp:read", "bob", "builder");
-    int port = URI.create(base).getPort();
-    List<Socket> waiting = new java.util.ArrayList<>();
-    try {
-      for (int i = 0; i < 3 * ServletContainer.MAX_THREADS; i++) {
-        Socket socket = new Socket("127.0.0.1", port);
-        waiting.add(socket);
-        socket.getOutputStream().write(("POST /mcp HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: application/json"
-            + "\r\nAuthorization: Bearer " + alice + "\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
-      }
 
-      HttpResponse<String> other = postMcp(TOOLS_LIST, bob, Map.of());
+    HttpResponse<String> other = whileBodiesStall("POST /mcp HTTP/1.1\r\nContent-Type: application/json\r\nAuthorization: Bearer "
+        + alice + "\r\nContent-Length: 100\r\n\r\n{", () -> postMcp(TOOLS_LIST, bob, Map.of()));
 
-      assertThat(other.statusCode()).isEqualTo(200);
-      for (Socket socket : waiting) {
-        assertThat(socket.getInputStream().available()).as("a waiting client was answered").isZero();
-      }
-    } finally {
-      for (Socket socket : waiting) {
-        socket.close();
-      }
-    }
+    assertThat(other.statusCode()).isEqualTo(200);
     restart(server -> server, servlets -> servlets.mcpBodyReadTimeout(java.time.Duration.ofSeconds(1)));
-    port = URI.create(base).getPort();
+    int port = URI.create(base).getPort();
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(60_000);
       socket.getOutputStream().write(("POST /mcp HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: application/json"
@@ -632,24 +616,36 @@ abstract class ServletAdapterContract {
   @org.junit.jupiter.api.Timeout(120)
   void endpointWhenManyBodiesStopArrivingThenOtherClientsAreStillServed() throws Exception {
     restart(server -> server, servlets -> servlets.bodyReadTimeout(java.time.Duration.ofMinutes(10)));
+
+    HttpResponse<String> other = whileBodiesStall("POST " + issuerPath("/token") + " HTTP/1.1\r\n"
+        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type",
+        () -> post(issuerPath("/token"), "application/x-www-form-urlencoded", "grant_type=nonsense"));
+
+    assertThat(other.statusCode()).isEqualTo(400);
+    assertThat(json(other).get("error").asText()).isEqualTo("unsupported_grant_type");
+  }
+
+  /**
+   * Runs {@code call} while three times as many clients as the container has threads have sent {@code
+   * head} (a request line, headers and the start of a body: Jetty dispatches once content arrives) and
+   * then stalled, and checks that none of those was answered meanwhile.
+   */
+  HttpResponse<String> whileBodiesStall(String head, java.util.concurrent.Callable<HttpResponse<String>> call)
+      throws Exception {
     int port = URI.create(base).getPort();
+    String request = head.replaceFirst("\r\n", "\r\nHost: localhost:" + port + "\r\n");
     List<Socket> waiting = new java.util.ArrayList<>();
     try {
       for (int i = 0; i < 3 * ServletContainer.MAX_THREADS; i++) {
         Socket socket = new Socket("127.0.0.1", port);
         waiting.add(socket);
-        socket.getOutputStream().write(("POST " + issuerPath("/token") + " HTTP/1.1\r\nHost: localhost:" + port
-            + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type")
-            .getBytes(StandardCharsets.US_ASCII)); // a start: Jetty dispatches a request once content arrives
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
       }
-
-      HttpResponse<String> other = post(issuerPath("/token"), "application/x-www-form-urlencoded", "grant_type=nonsense");
-
-      assertThat(other.statusCode()).isEqualTo(400);
-      assertThat(json(other).get("error").asText()).isEqualTo("unsupported_grant_type");
+      HttpResponse<String> answer = call.call();
       for (Socket socket : waiting) {
         assertThat(socket.getInputStream().available()).as("a waiting client was answered").isZero();
       }
+      return answer;
     } finally {
       for (Socket socket : waiting) {
         socket.close();

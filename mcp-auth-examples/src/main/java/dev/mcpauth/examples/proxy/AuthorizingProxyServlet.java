@@ -2,6 +2,7 @@ package dev.mcpauth.examples.proxy;
 
 import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
+import dev.mcpauth.internal.ConcurrencyLimit;
 import dev.mcpauth.servlet.BearerTokenFilter;
 import dev.mcpauth.token.VerifiedToken;
 import dev.mcpauth.upstream.UpstreamSession;
@@ -97,7 +98,11 @@ final class AuthorizingProxyServlet extends ProxyServlet {
   private final transient Consumer<String> endGrant;
   private final String resourceMetadataUrl;
   private final transient ConcurrentHashMap<String, RefreshBudget> refreshBudgets = new ConcurrentHashMap<>();
-  private final transient GrantConcurrency inFlight = new GrantConcurrency(MAX_REQUESTS_PER_GRANT);
+  /**
+   * A grant's requests in flight to the MCP server, so that one user cannot hold every connection the
+   * proxy has to it (a few hundred silent GET streams would make every other user's request wait).
+   */
+  private final transient ConcurrencyLimit inFlight = new ConcurrencyLimit(MAX_REQUESTS_PER_GRANT);
 
   /**
    * @param endGrant revokes a local grant (whose upstream token the MCP server refuses even fresh)
