@@ -179,7 +179,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
       return;
     }
     bodies.read(request, response, body -> showing(request, response, () -> authorize(request, response, body)),
-        () -> Pages.error(response, 413, "The request is too large."), () -> pageTimedOut(response));
+        (status, message) -> refusePage(response, status, message));
   }
 
   private void authorize(HttpServletRequest request, HttpServletResponse response, byte[] body) throws IOException {
@@ -249,11 +249,16 @@ public final class AuthorizationServerServlet extends HttpServlet {
         return;
       }
       showing(form, response, () -> pages.submit(context(form, response)));
-    }, () -> Pages.error(response, 413, "The request is too large."), () -> pageTimedOut(response));
+    }, (status, message) -> refusePage(response, status, message));
   }
 
-  private static void pageTimedOut(HttpServletResponse response) throws IOException {
-    Pages.error(response, 408, "The form took too long to arrive. Go back and send it again.");
+  /** A page's body refused by the {@link BodyReader}: its status, with a message for a person. */
+  private static void refusePage(HttpServletResponse response, int status, String message) throws IOException {
+    Pages.error(response, status, switch (status) {
+      case 413 -> "The request is too large.";
+      case 408 -> "The form took too long to arrive. Go back and send it again.";
+      default -> "The form could not be read. Go back and send it again.";
+    });
   }
 
   private InteractionContext context(HttpServletRequest request, HttpServletResponse response) {
@@ -275,8 +280,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
     }
     bodies.read(request, response,
         body -> ServletIo.write(endpoint.apply(ServletIo.toEndpointRequest(request, body)), response),
-        () -> ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large"),
-        () -> ServletIo.writeJsonError(response, 408, "invalid_request", "The request body did not arrive in time"));
+        (status, message) -> ServletIo.writeJsonError(response, status, "invalid_request", message));
   }
 
   /** From the raw header: the container's parsed content type throws on a malformed charset. */

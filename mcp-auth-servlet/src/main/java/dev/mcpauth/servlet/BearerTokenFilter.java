@@ -191,8 +191,7 @@ public final class BearerTokenFilter extends HttpFilter {
       // Read without holding a thread; the request comes back through this filter as an ASYNC dispatch.
       mcpBodies.readThenDispatch(request, response,
           body -> request.setAttribute(CHECKED, new Checked(verified, sessionIds, body)),
-          () -> ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large"),
-          () -> ServletIo.writeJsonError(response, 408, "invalid_request", "The request body did not arrive in time"));
+          (status, message) -> ServletIo.writeJsonError(response, status, "invalid_request", message));
     } else if (scopes.inspectsCalls()) {
       byte[] body;
       try {
@@ -202,7 +201,8 @@ public final class BearerTokenFilter extends HttpFilter {
             () -> ServletIo.writeJsonError(response, 413, "invalid_request", "The request body is too large"));
         return;
       } catch (IOException e) {
-        ServletIo.answerBrokenBody(request, response, e);
+        BodyReader.refuseUnreadable(request, response,
+            (status, message) -> ServletIo.writeJsonError(response, status, "invalid_request", message), e);
         return;
       }
       proceed(request, response, chain, new Checked(verified, sessionIds, body));

@@ -31,6 +31,16 @@ final class BodyReader implements AutoCloseable {
     void accept(byte[] body) throws IOException;
   }
 
+  /** Writes a refusal: 413 too large, 408 not arrived in time, 400 unreadable (broken framing, cut off). */
+  @FunctionalInterface
+  interface Refusal {
+    void write(int status, String message) throws IOException;
+  }
+
+  static final String TOO_LARGE = "The request body is too large";
+  static final String TIMED_OUT = "The request body did not arrive in time";
+  static final String UNREADABLE = "The request body could not be read";
+
   private static final Logger LOG = LoggerFactory.getLogger(BodyReader.class);
 
   private final int maxBytes;
@@ -50,17 +60,17 @@ final class BodyReader implements AutoCloseable {
   }
 
   /**
-   * Reads the body and passes it to {@code then}; or answers {@code tooLarge} (413) when it is larger
-   * than allowed, {@code timedOut} (408) when it does not arrive in time, and nothing when the client
-   * broke the connection off.
+   * Reads the body and passes it to {@code then}; or refuses it: 413 when it is larger than allowed,
+   * 408 when it has not arrived in time (the deadline, or the container's idle timeout if sooner), 400
+   * when it cannot be read (malformed chunked framing, cut off). A refusal closes the connection.
    */
-  void read(HttpServletRequest request, HttpServletResponse response, Handler then, ServletIo.Answer tooLarge,
-      ServletIo.Answer timedOut) throws IOException {
+  void read(HttpServletRequest request, HttpServletResponse response, Handler then, Refusal refusal)
+      throws IOException {
     if (!request.isAsyncSupported()) {
-      readBlocking(request, response, then, tooLarge);
+      readBlocking(request, response, then, refusal);
       return;
     }
-    readAsync(request, response, then, tooLarge, timedOut, false);
+    readAsync(request, response, then, refusal, false);
   }
 
   /**
@@ -69,38 +79,53 @@ final class BodyReader implements AutoCloseable {
    * async dispatches can pass it on with the body it kept; the same refusals as {@link #read}. The
    * request must support async.
    */
-  void readThenDispatch(HttpServletRequest request, HttpServletResponse response, Handler keep,
-      ServletIo.Answer tooLarge, ServletIo.Answer timedOut) throws IOException {
-    readAsync(request, response, keep, tooLarge, timedOut, true);
+  void readThenDispatch(HttpServletRequest request, HttpServletResponse response, Handler keep, Refusal refusal)
+      throws IOException {
+    readAsync(request, response, keep, refusal, true);
   }
 
-  private void readAsync(HttpServletRequest request, HttpServletResponse response, Handler then,
-      ServletIo.Answer tooLarge, ServletIo.Answer timedOut, boolean dispatch) throws IOException {
+  private void readAsync(HttpServletRequest request, HttpServletResponse response, Handler then, Refusal refusal,
+      boolean dispatch) throws IOException {
     AsyncContext async = request.startAsync();
     async.setTimeout(0); // the deadline below answers, so the container's own timeout never races it
-    Reading reading = new Reading(async, request, response, then, tooLarge, timedOut, dispatch);
+    Reading reading = new Reading(async, request, response, then, refusal, dispatch);
     if (request.getContentLengthLong() > maxBytes) {
       reading.refuseTooLarge(); // known from the headers: refused before a byte is read
     }
     reading.start();
   }
 
-  private void readBlocking(HttpServletRequest request, HttpServletResponse response, Handler then,
-      ServletIo.Answer tooLarge) throws IOException {
-    if (request.getContentLengthLong() > maxBytes) {
-      ServletIo.refuseTooLarge(request, response, tooLarge);
-      return;
-    }
+  private void readBlocking(HttpServletRequest request, HttpServletResponse response, Handler then, Refusal refusal)
+      throws IOException {
     byte[] body;
     try {
       body = ServletIo.readBody(request, maxBytes);
     } catch (ServletIo.BodyTooLarge e) {
-      ServletIo.refuseTooLarge(request, response, tooLarge);
+      ServletIo.refuseTooLarge(request, response, () -> refusal.write(413, TOO_LARGE));
       return;
     } catch (IOException e) {
-      return; // the client broke off (or the container's idle timeout did): nobody to answer
+      refuseUnreadable(request, response, refusal, e);
+      return;
     }
     then.accept(body);
+  }
+
+  /** 408 if the container gave up waiting (its idle timeout), else 400; unless the client has gone. */
+  static void refuseUnreadable(HttpServletRequest request, HttpServletResponse response, Refusal refusal,
+      Throwable failure) {
+    if (response.isCommitted()) {
+      return;
+    }
+    try {
+      ServletIo.closeAfterAnswer(request, response);
+      if (ServletIo.isTimeout(failure)) {
+        refusal.write(408, TIMED_OUT);
+      } else {
+        refusal.write(400, UNREADABLE);
+      }
+    } catch (IOException | RuntimeException gone) {
+      // the client has gone: nobody to answer
+    }
   }
 
   @Override
@@ -114,8 +139,7 @@ final class BodyReader implements AutoCloseable {
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final Handler then;
-    private final ServletIo.Answer tooLarge;
-    private final ServletIo.Answer timedOut;
+    private final Refusal refusal;
     private final boolean dispatch;
     private final AtomicBoolean settled = new AtomicBoolean();
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -126,14 +150,13 @@ final class BodyReader implements AutoCloseable {
     private volatile long discarded = -1;
 
     Reading(AsyncContext async, HttpServletRequest request, HttpServletResponse response, Handler then,
-        ServletIo.Answer tooLarge, ServletIo.Answer timedOut, boolean dispatch) {
+        Refusal refusal, boolean dispatch) {
       this.dispatch = dispatch;
       this.async = async;
       this.request = request;
       this.response = response;
       this.then = then;
-      this.tooLarge = tooLarge;
-      this.timedOut = timedOut;
+      this.refusal = refusal;
     }
 
     void start() throws IOException {
@@ -190,8 +213,12 @@ final class BodyReader implements AutoCloseable {
 
     @Override
     public void onError(Throwable failure) {
-      if (settled.compareAndSet(false, true) || discarded >= 0) {
-        finish(); // the client broke off: nobody to answer
+      if (settled.compareAndSet(false, true)) {
+        // Never an empty completion: the container would send it as 200 with no body.
+        refuseUnreadable(request, response, refusal, failure);
+        finish();
+      } else if (discarded >= 0) {
+        finish();
       }
     }
 
@@ -201,7 +228,7 @@ final class BodyReader implements AutoCloseable {
         return;
       }
       ServletIo.closeAfterAnswer(request, response);
-      tooLarge.write();
+      refusal.write(413, TOO_LARGE);
       response.flushBuffer();
       discarded = 0;
     }
@@ -217,7 +244,7 @@ final class BodyReader implements AutoCloseable {
       }
       try {
         ServletIo.closeAfterAnswer(request, response);
-        timedOut.write();
+        refusal.write(408, TIMED_OUT);
       } catch (IOException | RuntimeException e) {
         // the client is gone as well
       } finally {

@@ -40,6 +40,9 @@ public final class McpErrorBodies {
 
   /** The message when it is one of the transport's for the client, else the standard one of {@code code}. */
   static String message(int code, String message) {
+    if (message != null && message.startsWith("Session not found")) {
+      return "Session not found"; // as the bearer filter says it, without echoing the id
+    }
     if (message != null && message.length() <= LONGEST_MESSAGE && message.chars().noneMatch(Character::isISOControl)
         && CLIENT_MESSAGES.stream().anyMatch(message::startsWith)) {
       return message;

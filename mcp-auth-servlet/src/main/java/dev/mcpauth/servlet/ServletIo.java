@@ -86,21 +86,14 @@ final class ServletIo {
     }
   }
 
-  /**
-   * A body that broke off while it was read blocking: 408 if the container gave up waiting for it
-   * (its idle timeout), else nothing, since the client has gone. Never the container's exception text.
-   */
-  static void answerBrokenBody(HttpServletRequest request, HttpServletResponse response, IOException failure)
-      throws IOException {
+  /** Whether a failed read was the container giving up waiting (its idle timeout), by its causes. */
+  static boolean isTimeout(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof java.util.concurrent.TimeoutException || cause instanceof java.net.SocketTimeoutException) {
-        if (!response.isCommitted()) {
-          closeAfterAnswer(request, response);
-          writeJsonError(response, 408, "invalid_request", "The request body did not arrive in time");
-        }
-        return;
+        return true;
       }
     }
+    return false;
   }
 
   /** Asks the container to close the connection after this answer: the client may still be sending. */

@@ -608,6 +608,33 @@ abstract class ServletAdapterContract {
   }
 
   /**
+   * A body that cannot be read (malformed chunked framing, or cut off by the client) gets 400 (Jetty)
+   * or the connection closed without an answer (Tomcat closes it itself), never an empty 200 (found by
+   * attacking the example: the read failed, and the exchange was completed without an answer).
+   */
+  @ParameterizedTest
+  @CsvSource({"/token, chunk", "/token, cut", "/authorize/consent, chunk", "/mcp, chunk", "/mcp, cut"})
+  void endpointWhenBodyCannotBeReadThen400OrClosedNeverAnEmpty200(String endpoint, String how) throws Exception {
+    boolean mcp = endpoint.equals("/mcp");
+    int port = URI.create(base).getPort();
+    String head = "POST " + (mcp ? endpoint : issuerPath(endpoint)) + " HTTP/1.1\r\nHost: localhost:" + port
+        + "\r\nContent-Type: " + (mcp ? "application/json" : "application/x-www-form-urlencoded")
+        + (mcp ? "\r\nAuthorization: Bearer " + accessToken("mcp:read") : "")
+        + (how.equals("chunk") ? "\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n" : "\r\nContent-Length: 100\r\n\r\nabc");
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(60_000);
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      if (how.equals("cut")) {
+        socket.shutdownOutput();
+      }
+
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+
+      assertThat(answer).matches("|HTTP/1\\.1 400 (?s).*");
+    }
+  }
+
+  /**
    * Clients that announce a body and never send it hold no request thread: with more of them waiting
    * than the container has threads, another client's token request is answered at once, while every
    * waiting one is still unanswered (before: it waited for the container's idle timeout to free a thread).
