@@ -46,7 +46,7 @@ public final class AbuseLoad {
     int seconds = Integer.parseInt(options.getOrDefault("--seconds", "30"));
     int attackers = Integer.parseInt(options.getOrDefault("--attackers", "50"));
     int stuffers = Integer.parseInt(options.getOrDefault("--stuffers", "8"));
-    try (ExampleUnderLoad server = ExampleUnderLoad.start(jar,
+    try (ServerUnderLoad server = ServerUnderLoad.start(jar,
         List.of("--port", "0", "--user", "alice:wonderland", "--user", "bob:builder"))) {
       LegitimateClient alice = new LegitimateClient(server.baseUrl(), server.mcpEndpoint()).connect("alice", "wonderland");
       String clientId = alice.register(); // for the stuffing run: after the attack, this address may register no more
@@ -96,7 +96,7 @@ public final class AbuseLoad {
     }
   }
 
-  private static void attack(ExampleUnderLoad server, boolean bodies, long deadline, Map<String, LongAdder> outcomes) {
+  private static void attack(ServerUnderLoad server, boolean bodies, long deadline, Map<String, LongAdder> outcomes) {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
     while (System.nanoTime() < deadline) {

@@ -42,10 +42,20 @@ final class LegitimateClient {
 
   /** Registration, consent as {@code user}, code exchange, MCP initialize. */
   LegitimateClient connect(String user, String password) throws Exception {
-    HttpResponse<String> registered = post(baseUrl + "/register", "application/json",
-        "{\"redirect_uris\":[\"" + REDIRECT + "\"],\"token_endpoint_auth_method\":\"none\",\"client_name\":\"load run\"}");
-    expect(registered, 201);
-    String clientId = JSON.readTree(registered.body()).get("client_id").asText();
+    accessToken = authorizeWithLogin(register(), user, password);
+    return initialize();
+  }
+
+  /** An MCP session without a token, for an MCP endpoint without the guard (the load run's baseline). */
+  LegitimateClient connectWithoutToken() throws Exception {
+    return initialize();
+  }
+
+  /**
+   * One complete authorization-code flow with PKCE for {@code clientId}: the authorization request,
+   * login and consent as {@code user}, the code exchanged; the access token.
+   */
+  String authorizeWithLogin(String clientId, String user, String password) throws Exception {
     CodeVerifier verifier = new CodeVerifier();
     String query = form(Map.of("response_type", "code", "client_id", clientId, "redirect_uri", REDIRECT,
         "code_challenge", CodeChallenge.compute(CodeChallengeMethod.S256, verifier).getValue(),
@@ -63,7 +73,10 @@ final class LegitimateClient {
         "grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT, "client_id", clientId,
         "code_verifier", verifier.getValue(), "resource", mcpEndpoint.toString())));
     expect(token, 200);
-    accessToken = JSON.readTree(token.body()).get("access_token").asText();
+    return JSON.readTree(token.body()).get("access_token").asText();
+  }
+
+  private LegitimateClient initialize() throws Exception {
     HttpResponse<String> initialized = mcp(
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
             + "\"capabilities\":{},\"clientInfo\":{\"name\":\"load\",\"version\":\"1\"}}}");
@@ -104,11 +117,13 @@ final class LegitimateClient {
 
   private HttpResponse<String> mcp(String body) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(mcpEndpoint)
-        .header("Authorization", "Bearer " + accessToken)
         .header("Content-Type", "application/json")
         .header("Accept", "application/json, text/event-stream")
         .header("MCP-Protocol-Version", "2025-06-18")
         .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (accessToken != null) {
+      request.header("Authorization", "Bearer " + accessToken);
+    }
     if (session != null) {
       request.header("Mcp-Session-Id", session);
     }

@@ -15,41 +15,62 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The example jar in a JVM of its own, with what a load run reads of it: its CPU time (from
- * {@code /proc}, so the figure is the server's alone), resident memory, and heap after a forced GC.
+ * A server under test in a JVM of its own (the example jar, or the quick-start app), with what a load
+ * run reads of it: its CPU time (from {@code /proc}, so the figure is the server's alone), resident
+ * memory, and heap after a forced GC.
  */
-final class ExampleUnderLoad implements AutoCloseable {
+final class ServerUnderLoad implements AutoCloseable {
   private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
   private final Process process;
   private final URI mcpEndpoint;
 
-  private ExampleUnderLoad(Process process, URI mcpEndpoint) {
+  private ServerUnderLoad(Process process, URI mcpEndpoint) {
     this.process = process;
     this.mcpEndpoint = mcpEndpoint;
   }
 
-  static ExampleUnderLoad start(Path jar, List<String> args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar.toString()));
+  /** The example jar with {@code args}, ready when it prints its MCP endpoint. */
+  static ServerUnderLoad start(Path jar, List<String> args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar", jar.toString()));
     command.addAll(args);
+    return launch(command, line -> line.startsWith("MCP endpoint: ")
+        ? URI.create(line.substring("MCP endpoint: ".length()).trim()) : null);
+  }
+
+  /** {@link dev.mcpauth.benchmarks.app.QuickStartApp} from {@code benchmarksJar}, ready when it prints its port. */
+  static ServerUnderLoad startQuickStart(Path benchmarksJar, List<String> jvmOptions) throws Exception {
+    List<String> command = new ArrayList<>(List.of(java()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", benchmarksJar.toString(), "dev.mcpauth.benchmarks.app.QuickStartApp", "0"));
+    return launch(command, line -> line.startsWith("READY ")
+        ? URI.create("http://localhost:" + line.substring("READY ".length()).trim() + "/mcp") : null);
+  }
+
+  static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static ServerUnderLoad launch(List<String> command, java.util.function.Function<String, URI> ready)
+      throws Exception {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    CompletableFuture<URI> ready = new CompletableFuture<>();
+    CompletableFuture<URI> endpoint = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = lines.readLine()) != null) {
-          if (line.startsWith("MCP endpoint: ")) {
-            ready.complete(URI.create(line.substring("MCP endpoint: ".length()).trim()));
+          URI uri = ready.apply(line);
+          if (uri != null) {
+            endpoint.complete(uri);
           }
         }
       } catch (IOException e) {
         // the process ended
       }
-      ready.completeExceptionally(new IllegalStateException("the example exited before it was ready"));
-    }, "example-output");
+      endpoint.completeExceptionally(new IllegalStateException("the server exited before it was ready"));
+    }, "server-output");
     reader.setDaemon(true);
     reader.start();
-    return new ExampleUnderLoad(process, ready.get(60, TimeUnit.SECONDS));
+    return new ServerUnderLoad(process, endpoint.get(60, TimeUnit.SECONDS));
   }
 
   URI mcpEndpoint() {
