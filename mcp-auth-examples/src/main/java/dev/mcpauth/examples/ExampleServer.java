@@ -146,7 +146,7 @@ public final class ExampleServer implements AutoCloseable {
    * it is built; the tuning is ignored in embedded mode.
    */
   static ExampleServer start(ExampleOptions options, UnaryOperator<ResourceServer.Builder> tuning) throws Exception {
-    Server jetty = new Server();
+    Server jetty = Listeners.newServer();
     int port = Listeners.open(jetty, options.port(),
         options.baseUrl() == null ? null : URI.create(options.baseUrl()).getHost());
     String baseUrl = options.baseUrl() != null ? options.baseUrl() : "http://localhost:" + port;

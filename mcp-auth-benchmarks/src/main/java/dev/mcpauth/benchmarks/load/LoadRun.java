@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>{@code
  * java -cp mcp-auth-benchmarks/target/benchmarks.jar dev.mcpauth.benchmarks.load.LoadRun \
  *   --jar mcp-auth-examples/target/mcp-auth-example.jar [--seconds 10] [--warmup 5] [--threads 4] \
- *   [--startups 5] [--jvm-option -XX:SharedArchiveFile=app.jsa]...
+ *   [--startups 5] [--jvm-option -XX:SharedArchiveFile=app.jsa]... [--start-up-only]
  * }</pre>
  */
 public final class LoadRun {
@@ -39,6 +39,7 @@ public final class LoadRun {
     int warmup = 5;
     int threads = 4;
     int startups = 5;
+    boolean startUpOnly = false;
     List<String> jvmOptions = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -48,6 +49,7 @@ public final class LoadRun {
         case "--threads" -> threads = Integer.parseInt(args[++i]);
         case "--startups" -> startups = Integer.parseInt(args[++i]);
         case "--jvm-option" -> jvmOptions.add(args[++i]);
+        case "--start-up-only" -> startUpOnly = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -57,11 +59,14 @@ public final class LoadRun {
 
     if (exampleJar != null) {
       String jar = exampleJar.toString();
-      report("start-up, example jar", startUps(startups, port -> command(jvmOptions, "-jar", jar,
-          "--port", Integer.toString(port))));
+      startUpsWithAndWithoutArchive("example jar", startups, jvmOptions,
+          port -> List.of("-jar", jar, "--port", Integer.toString(port)));
     }
-    report("start-up, quick start", startUps(startups, port -> command(jvmOptions, "-cp", benchmarksJar.toString(),
-        "dev.mcpauth.benchmarks.app.QuickStartApp", Integer.toString(port))));
+    startUpsWithAndWithoutArchive("quick start", startups, jvmOptions, port -> List.of("-cp", benchmarksJar.toString(),
+        "dev.mcpauth.benchmarks.app.QuickStartApp", Integer.toString(port)));
+    if (startUpOnly) {
+      return;
+    }
 
     try (ServerUnderLoad server = ServerUnderLoad.startQuickStart(benchmarksJar, jvmOptions)) {
       String base = server.baseUrl();
@@ -181,12 +186,38 @@ public final class LoadRun {
         }
         millis[i] = (System.nanoTime() - begin) / 1_000_000;
       } finally {
-        process.destroy();
-        process.waitFor(20, TimeUnit.SECONDS);
+        process.destroy(); // SIGTERM: a normal exit, at which a training run writes its archive
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor();
+        }
       }
     }
     Arrays.sort(millis);
     return millis;
+  }
+
+  /**
+   * Start-ups as they are, then with the classes of a start-up archived: Application Class-Data
+   * Sharing on JDK 17 to 24 (an archive written at the exit of a training run, {@code
+   * -XX:ArchiveClassesAtExit}, then {@code -XX:SharedArchiveFile}), the ahead-of-time cache on JDK 25
+   * and later ({@code -XX:AOTCacheOutput}, then {@code -XX:AOTCache}, JEP 483 and 514). The training
+   * run starts the server, reads the metadata document once and stops it (SIGTERM: a normal exit).
+   */
+  private static void startUpsWithAndWithoutArchive(String name, int count, List<String> jvmOptions,
+      java.util.function.IntFunction<List<String>> app) throws Exception {
+    report("start-up, " + name, startUps(count, port -> command(jvmOptions, app.apply(port))));
+    boolean aot = Runtime.version().feature() >= 25;
+    Path archive = java.nio.file.Files.createTempDirectory("load-run").resolve(aot ? "app.aot" : "app.jsa");
+    List<String> training = new ArrayList<>(jvmOptions);
+    training.add(aot ? "-XX:AOTCacheOutput=" + archive : "-XX:ArchiveClassesAtExit=" + archive);
+    startUps(1, port -> command(training, app.apply(port)));
+    if (!java.nio.file.Files.exists(archive)) {
+      System.out.println("start-up, " + name + ": the training run wrote no archive");
+      return;
+    }
+    List<String> using = new ArrayList<>(jvmOptions);
+    using.add(aot ? "-XX:AOTCache=" + archive : "-XX:SharedArchiveFile=" + archive);
+    report("start-up, " + name + (aot ? ", AOT cache" : ", AppCDS archive"), startUps(count, port -> command(using, app.apply(port))));
   }
 
   private static void report(String name, long[] sortedMillis) {
@@ -194,10 +225,10 @@ public final class LoadRun {
         sortedMillis[sortedMillis.length / 2], sortedMillis[0], sortedMillis[sortedMillis.length - 1], sortedMillis.length);
   }
 
-  private static List<String> command(List<String> jvmOptions, String... rest) {
+  private static List<String> command(List<String> jvmOptions, List<String> rest) {
     List<String> command = new ArrayList<>(List.of(ServerUnderLoad.java()));
     command.addAll(jvmOptions);
-    command.addAll(List.of(rest));
+    command.addAll(rest);
     return command;
   }
 }

@@ -80,7 +80,7 @@ public final class ProxyServer implements AutoCloseable {
         .build();
 
     McpServerProcess process = options.runCommand() == null ? null : new McpServerProcess(options.runCommand());
-    Server jetty = new Server();
+    Server jetty = Listeners.newServer();
     Listeners.open(jetty, options.port(), URI.create(options.baseUrl()).getHost());
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
