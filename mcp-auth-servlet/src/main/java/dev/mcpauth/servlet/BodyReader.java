@@ -142,8 +142,8 @@ final class BodyReader implements AutoCloseable {
     private final Refusal refusal;
     private final boolean dispatch;
     private final AtomicBoolean settled = new AtomicBoolean();
-    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-    private final byte[] buffer = new byte[8192];
+    private final ByteArrayOutputStream body;
+    private final byte[] buffer;
     private ServletInputStream in;
     private volatile ScheduledFuture<?> deadline;
     /** After a 413: what is still read (and dropped) so that the client can read the answer. */
@@ -157,6 +157,11 @@ final class BodyReader implements AutoCloseable {
       this.response = response;
       this.then = then;
       this.refusal = refusal;
+      // Sized by the announced length when there is one: most bodies are small, and this runs per request.
+      long announced = request.getContentLengthLong();
+      int expected = announced > 0 && announced <= maxBytes ? (int) announced : 8192;
+      this.body = new ByteArrayOutputStream(expected);
+      this.buffer = new byte[Math.min(expected + 1, 8192)]; // one more: the end is seen in the same read
     }
 
     void start() throws IOException {

@@ -2,6 +2,7 @@ package dev.mcpauth.benchmarks.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpauth.AuthorizationServer;
+import dev.mcpauth.ratelimit.LimitedAction;
 import dev.mcpauth.servlet.ConsentPage;
 import dev.mcpauth.servlet.McpAuthContextExtractor;
 import dev.mcpauth.servlet.McpAuthServlets;
@@ -19,7 +20,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The README's quick start, for the load run: an embedded authorization server with one user, the
+ * The README's quick start, for the load run (rate limits off, as all load comes from one address): an embedded authorization server with one user, the
  * official MCP Java SDK at {@code /mcp} behind the bearer filter, and the same MCP server again at
  * {@code /baseline} without it, so that one process shows what the guard costs. Prints {@code READY
  * <port>} once it answers. Loopback only: {@code /baseline} has no authorization at all.
@@ -39,11 +40,15 @@ public final class QuickStartApp {
     jetty.addConnector(connector);
     String base = "http://localhost:" + connector.getLocalPort();
 
-    AuthorizationServer authorizationServer = AuthorizationServer.builder()
+    AuthorizationServer.Builder builder = AuthorizationServer.builder()
         .issuer(base)
         .resource(base + "/mcp")
-        .scopes("mcp:read")
-        .build();
+        .scopes("mcp:read");
+    // The load comes from one address, which the per-address limits would stop within a second.
+    for (LimitedAction action : LimitedAction.values()) {
+      builder.withoutRateLimit(action);
+    }
+    AuthorizationServer authorizationServer = builder.build();
     McpAuthServlets auth = McpAuthServlets.builder(authorizationServer)
         .pages(ConsentPage.withLogin(UserAuthenticator.ofUsers(Map.of("alice", "change-me"))))
         .build();

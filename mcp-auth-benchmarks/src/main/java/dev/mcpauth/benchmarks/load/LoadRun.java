@@ -27,10 +27,13 @@ import java.util.concurrent.TimeUnit;
  * <pre>{@code
  * java -cp mcp-auth-benchmarks/target/benchmarks.jar dev.mcpauth.benchmarks.load.LoadRun \
  *   --jar mcp-auth-examples/target/mcp-auth-example.jar [--seconds 10] [--warmup 5] [--threads 4] \
- *   [--startups 5] [--jvm-option -XX:SharedArchiveFile=app.jsa]... [--start-up-only]
+ *   [--startups 5] [--jvm-option -XX:SharedArchiveFile=app.jsa]... [--start-up-only] [--only guarded]
  * }</pre>
  */
 public final class LoadRun {
+  /** Runs only the phases whose name contains this ({@code --only}). */
+  private static String only = "";
+
   private LoadRun() {}
 
   public static void main(String[] args) throws Exception {
@@ -50,6 +53,7 @@ public final class LoadRun {
         case "--startups" -> startups = Integer.parseInt(args[++i]);
         case "--jvm-option" -> jvmOptions.add(args[++i]);
         case "--start-up-only" -> startUpOnly = true;
+        case "--only" -> only = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -101,6 +105,9 @@ public final class LoadRun {
 
   private static void phase(ServerUnderLoad server, String name, int threads, int warmupSeconds, int seconds,
       Callable<Operation> setup) throws Exception {
+    if (!name.contains(only)) {
+      return;
+    }
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Operation> operations = new ArrayList<>();
