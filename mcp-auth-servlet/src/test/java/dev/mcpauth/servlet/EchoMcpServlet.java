@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * the tool {@code hold} keeps its thread until {@link #release}.
  */
 final class EchoMcpServlet extends HttpServlet {
-  private volatile CountDownLatch held = new CountDownLatch(1);
+  private final CountDownLatch held = new CountDownLatch(1);
+  private final java.util.concurrent.Semaphore holding = new java.util.concurrent.Semaphore(0);
   private final List<AsyncContext> streams = new CopyOnWriteArrayList<>();
 
   @Override
@@ -34,6 +35,7 @@ final class EchoMcpServlet extends HttpServlet {
     }
     String body = new String(request.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (body.contains("\"name\":\"hold\"")) {
+      holding.release();
       try {
         held.await(2, TimeUnit.MINUTES);
       } catch (InterruptedException e) {
@@ -45,6 +47,11 @@ final class EchoMcpServlet extends HttpServlet {
     }
     response.setContentType("text/plain;charset=UTF-8");
     response.getWriter().write("subject=" + (token == null ? "none" : token.subject()) + "\nbody=" + body);
+  }
+
+  /** Waits until {@code calls} calls of {@code hold} are being held (each on its request thread). */
+  void awaitHeld(int calls) throws InterruptedException {
+    holding.acquire(calls);
   }
 
   /** Lets every held call finish. */
