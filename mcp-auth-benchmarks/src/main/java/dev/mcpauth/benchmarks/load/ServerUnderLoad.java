@@ -101,8 +101,15 @@ final class ServerUnderLoad implements AutoCloseable {
   /** Heap in use after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}), in KiB. */
   long heapAfterGcKib() throws Exception {
     jcmd("GC.run");
-    Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd("GC.heap_info"));
-    return used.find() ? Long.parseLong(used.group(1)) : -1;
+    // G1 prints one heap line, Serial and Parallel one per generation; Metaspace is not heap.
+    long used = 0;
+    for (String line : jcmd("GC.heap_info").split("\n")) {
+      Matcher match = Pattern.compile("used (\\d+)K").matcher(line);
+      if (!line.contains("Metaspace") && !line.contains("class space") && match.find()) {
+        used += Long.parseLong(match.group(1));
+      }
+    }
+    return used;
   }
 
   private String jcmd(String command) throws Exception {
