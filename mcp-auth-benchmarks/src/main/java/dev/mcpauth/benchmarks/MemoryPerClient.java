@@ -25,11 +25,11 @@ public final class MemoryPerClient {
     }
     AuthorizationServer server = builder.build();
     register(server, 0); // classes loaded, caches made: not counted
-    long before = usedHeap();
+    long before = MemoryPerGrant.usedHeap();
     for (int i = 1; i <= count; i++) {
       register(server, i);
     }
-    long after = usedHeap();
+    long after = MemoryPerGrant.usedHeap();
     java.lang.ref.Reference.reachabilityFence(server); // alive until measured: else its clients may be collected
     System.out.printf("%d registered clients: %.0f bytes per client (%.1f MiB in all)%n",
         count, (after - before) / (double) count, (after - before) / 1048576.0);
@@ -43,14 +43,5 @@ public final class MemoryPerClient {
     if (response.status() != 201) {
       throw new IllegalStateException("registration answered " + response.status() + ": " + response.body());
     }
-  }
-
-  private static long usedHeap() throws InterruptedException {
-    Runtime runtime = Runtime.getRuntime();
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      Thread.sleep(100);
-    }
-    return runtime.totalMemory() - runtime.freeMemory();
   }
 }

@@ -36,7 +36,8 @@ public final class MemoryPerGrant {
     System.out.println("(entries kept: " + storage.entryCount() + ")");
   }
 
-  private static long usedHeap() throws InterruptedException {
+  /** Heap in use after full collections, in bytes. */
+  static long usedHeap() throws InterruptedException {
     Runtime runtime = Runtime.getRuntime();
     for (int i = 0; i < 5; i++) {
       System.gc();

@@ -51,11 +51,19 @@ public final class Params {
    * parameter it cannot decode, which would read {@code scope=%zz} as no scope at all, the default.
    */
   private static void requireWellFormedPercentEncoding(String encoded) {
+    if (!isWellFormedPercentEncoding(encoded)) {
+      throw OAuthException.invalidRequest("A parameter has a malformed percent-encoding");
+    }
+  }
+
+  /** Whether every {@code %} in {@code encoded} starts an escape of two ASCII hex digits (RFC 3986 §2.1). */
+  public static boolean isWellFormedPercentEncoding(String encoded) {
     for (int i = encoded.indexOf('%'); i >= 0; i = encoded.indexOf('%', i + 1)) {
       if (i + 2 >= encoded.length() || !isHexDigit(encoded.charAt(i + 1)) || !isHexDigit(encoded.charAt(i + 2))) {
-        throw OAuthException.invalidRequest("A parameter has a malformed percent-encoding");
+        return false;
       }
     }
+    return true;
   }
 
   /** ASCII only: {@code Character.digit} would also take other scripts' digits. */

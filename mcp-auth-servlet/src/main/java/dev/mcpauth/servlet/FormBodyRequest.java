@@ -1,5 +1,6 @@
 package dev.mcpauth.servlet;
 
+import dev.mcpauth.internal.Params;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.net.URLDecoder;
@@ -41,6 +42,10 @@ final class FormBodyRequest extends HttpServletRequestWrapper {
   private static void parse(String encoded, Map<String, List<String>> values) {
     if (encoded.isEmpty()) {
       return;
+    }
+    if (!Params.isWellFormedPercentEncoding(encoded)) {
+      // the same rule as the OAuth endpoints: URLDecoder alone would read "%+6" as "%06"
+      throw new IllegalArgumentException("malformed percent-encoding");
     }
     String[] pairs = encoded.split("&", -1);
     if (pairs.length > MAX_PARAMETERS) {
