@@ -18,6 +18,7 @@ import java.util.Objects;
  */
 public record TokenHash(String value) {
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+  private static final MessageDigest SHA256 = sha256Instance(); // never used itself, only cloned
 
   public TokenHash {
     Objects.requireNonNull(value, "value");
@@ -40,8 +41,21 @@ public record TokenHash(String value) {
   }
 
   private static byte[] sha256(String secret) {
+    return newSha256().digest(secret.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A copy of one digest found once: cloning skips the provider lookup, which runs per request here. */
+  private static MessageDigest newSha256() {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+      return (MessageDigest) SHA256.clone();
+    } catch (CloneNotSupportedException e) {
+      return sha256Instance();
+    }
+  }
+
+  private static MessageDigest sha256Instance() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -144,7 +143,7 @@ public final class BearerTokenFilter extends HttpFilter {
       }
     }
     // Who is asking is decided from the headers alone: the body is read only for a verified token.
-    Set<String> always = scopes.requiredFor(List.of());
+    Set<String> always = scopes.requiredFor(List.of()); // computed once by the policy
     String token = bearerToken(request);
     if (token == null) {
       UnreadBody.refuse(request, response, () -> challenge(response, 401, always, null, null));
@@ -188,6 +187,18 @@ public final class BearerTokenFilter extends HttpFilter {
     if (!hasBody(request.getMethod())) {
       proceed(request, response, chain, new Checked(verified, sessionIds, null));
     } else if (asyncDispatchMapped && request.isAsyncSupported()) {
+      byte[] arrived;
+      try {
+        arrived = mcpBodies.alreadyArrived(request);
+      } catch (IOException e) {
+        BodyReader.refuseUnreadable(request, response,
+            (status, message) -> ServletIo.writeJsonError(response, status, "invalid_request", message), e);
+        return;
+      }
+      if (arrived != null) { // the usual case: nothing to wait for, so no async cycle
+        proceed(request, response, chain, new Checked(verified, sessionIds, arrived));
+        return;
+      }
       // Read without holding a thread; the request comes back through this filter as an ASYNC dispatch.
       mcpBodies.readThenDispatch(request, response,
           body -> request.setAttribute(CHECKED, new Checked(verified, sessionIds, body)),
@@ -295,7 +306,8 @@ public final class BearerTokenFilter extends HttpFilter {
   /** The token of an {@code Authorization: Bearer} header (RFC 6750 §2.1); never from the query. */
   private static String bearerToken(HttpServletRequest request) {
     String header = request.getHeader("Authorization");
-    if (header == null || header.length() < 8 || !header.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+    // ASCII-only letters, so this case-insensitive match is the same as comparing lower-cased text
+    if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return null;
     }
     String token = header.substring(7).trim();

@@ -1,6 +1,7 @@
 package dev.mcpauth.servlet;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,13 +15,16 @@ import java.util.Set;
  */
 public final class ScopePolicy {
   private final Set<String> always;
-  private final Map<String, Set<String>> byMethod;
-  private final Map<String, Set<String>> byTool;
+  /** Each rule's scopes sorted once here, as {@link #requiredFor} runs per request. */
+  private final Set<String> alwaysSorted;
+  private final Map<String, List<String>> byMethod;
+  private final Map<String, List<String>> byTool;
 
   private ScopePolicy(Set<String> always, Map<String, Set<String>> byMethod, Map<String, Set<String>> byTool) {
     this.always = Set.copyOf(always);
-    this.byMethod = Map.copyOf(byMethod);
-    this.byTool = Map.copyOf(byTool);
+    this.alwaysSorted = Collections.unmodifiableSet(new LinkedHashSet<>(sorted(always)));
+    this.byMethod = sortedValues(byMethod);
+    this.byTool = sortedValues(byTool);
   }
 
   /** Every request needs {@code scopes}, and nothing more. */
@@ -47,25 +51,34 @@ public final class ScopePolicy {
    * McpCall#unreadable() unreadable} call needs every scope this policy names (fail closed).
    */
   public Set<String> requiredFor(Collection<McpCall> calls) {
-    Set<String> required = new LinkedHashSet<>(sorted(always));
+    if (calls.isEmpty() || !inspectsCalls()) {
+      return alwaysSorted;
+    }
+    Set<String> required = new LinkedHashSet<>(alwaysSorted);
     if (calls.stream().anyMatch(McpCall::unreadable)) {
-      byMethod.values().forEach(scopes -> required.addAll(sorted(scopes)));
-      byTool.values().forEach(scopes -> required.addAll(sorted(scopes)));
-      return required;
+      byMethod.values().forEach(required::addAll);
+      byTool.values().forEach(required::addAll);
+      return Collections.unmodifiableSet(required);
     }
     for (McpCall call : calls) {
       if (call.method() != null) {
-        required.addAll(sorted(byMethod.getOrDefault(call.method(), Set.of())));
+        required.addAll(byMethod.getOrDefault(call.method(), List.of()));
       }
       if ("tools/call".equals(call.method()) && call.toolName() != null) {
-        required.addAll(sorted(byTool.getOrDefault(call.toolName(), Set.of())));
+        required.addAll(byTool.getOrDefault(call.toolName(), List.of()));
       }
     }
-    return required;
+    return Collections.unmodifiableSet(required);
   }
 
   private static List<String> sorted(Set<String> scopes) {
     return scopes.stream().sorted().toList();
+  }
+
+  private static Map<String, List<String>> sortedValues(Map<String, Set<String>> rules) {
+    Map<String, List<String>> sorted = new LinkedHashMap<>();
+    rules.forEach((key, scopes) -> sorted.put(key, sorted(scopes)));
+    return Collections.unmodifiableMap(sorted);
   }
 
   /** Not thread-safe; build once. */

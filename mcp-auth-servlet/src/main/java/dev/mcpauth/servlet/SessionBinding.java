@@ -40,6 +40,7 @@ final class SessionBinding {
 
   private final McpSessionStore store;
   private final Duration idleTimeout;
+  private final Duration halfIdleTimeout; // computed once: Duration.dividedBy is BigDecimal arithmetic
   private final Clock clock;
   /**
    * Bindings this process has seen, so that a session's requests do not each read the store (the
@@ -52,6 +53,7 @@ final class SessionBinding {
   SessionBinding(McpSessionStore store, Duration idleTimeout, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
+    this.halfIdleTimeout = idleTimeout.dividedBy(2);
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -78,7 +80,7 @@ final class SessionBinding {
     if (!binding.owner().equals(owner)) {
       return false;
     }
-    if (binding.expiresAt().isBefore(now.plus(idleTimeout.dividedBy(2)))) {
+    if (binding.expiresAt().isBefore(now.plus(halfIdleTimeout))) {
       Instant expiresAt = now.plus(idleTimeout);
       store.save(hash, owner, expiresAt);
       known.put(hash, new Binding(owner, expiresAt));

@@ -86,10 +86,31 @@ final class LegitimateClient {
     return this;
   }
 
+  static final String REGISTRATION = "{\"redirect_uris\":[\"" + REDIRECT + "\"],\"token_endpoint_auth_method\":\"none\"}";
+  static final String CALL_TOOL = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\",\"arguments\":{}}}";
+
   /** One {@code whoami} call; throws unless it answered 200. */
   void callTool() throws Exception {
-    expect(mcp("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\",\"arguments\":{}}}"),
-        200);
+    expect(mcp(CALL_TOOL), 200);
+  }
+
+  /** The headers of this client's MCP requests (its token and session), for another load generator. */
+  Map<String, String> mcpHeaders() {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/json");
+    headers.put("Accept", "application/json, text/event-stream");
+    headers.put("MCP-Protocol-Version", "2025-06-18");
+    if (accessToken != null) {
+      headers.put("Authorization", "Bearer " + accessToken);
+    }
+    if (session != null) {
+      headers.put("Mcp-Session-Id", session);
+    }
+    return headers;
+  }
+
+  URI mcpEndpoint() {
+    return mcpEndpoint;
   }
 
   /** One login attempt on the consent page (a new authorization each time); the status of the answer. */
@@ -109,8 +130,7 @@ final class LegitimateClient {
   }
 
   String register() throws Exception {
-    HttpResponse<String> registered = post(baseUrl + "/register", "application/json",
-        "{\"redirect_uris\":[\"" + REDIRECT + "\"],\"token_endpoint_auth_method\":\"none\"}");
+    HttpResponse<String> registered = post(baseUrl + "/register", "application/json", REGISTRATION);
     expect(registered, 201);
     return JSON.readTree(registered.body()).get("client_id").asText();
   }

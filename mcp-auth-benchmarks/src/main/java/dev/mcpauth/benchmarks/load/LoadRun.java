@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -20,15 +21,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The load run of issue 14: start-up to the first answered request, then throughput, latency
- * percentiles, server CPU per operation, resident memory and heap after a full GC for registration,
- * guarded MCP calls next to an unguarded baseline in the same process, and complete authorization-code
- * + PKCE flows with a login each. The server runs in a JVM of its own on loopback; bounded in time.
+ * percentiles, server CPU and heap allocation per operation, resident memory and heap after a full GC
+ * for registration, guarded MCP calls next to an unguarded baseline in the same process, and complete
+ * authorization-code + PKCE flows with a login each. The server runs in a JVM of its own on loopback;
+ * bounded in time. Each phase is first warmed up (the JIT compilers need well over 5 s on two CPUs
+ * shared with the client), then measured in rounds that interleave the phases; figures are medians.
  *
  * <pre>{@code
  * java -cp mcp-auth-benchmarks/target/benchmarks.jar dev.mcpauth.benchmarks.load.LoadRun \
- *   --jar mcp-auth-examples/target/mcp-auth-example.jar [--seconds 10] [--warmup 5] [--threads 4] \
- *   [--startups 5] [--jvm-option -XX:SharedArchiveFile=app.jsa]... [--start-up-only] [--only guarded]
+ *   --jar mcp-auth-examples/target/mcp-auth-example.jar [--seconds 10] [--warmup 10] [--rounds 3] \
+ *   [--threads 4] [--startups 5] [--jvm-option -XX:SharedArchiveFile=app.jsa]... [--start-up-only] [--only guarded] [--wrk]
  * }</pre>
+ *
+ * With {@code --wrk}, registration and the MCP calls are sent by wrk ({@code -t1 -c<threads>}) rather
+ * than by Java clients, which on two CPUs take as much CPU as the server.
  */
 public final class LoadRun {
   /** Runs only the phases whose name contains this ({@code --only}). */
@@ -39,10 +45,12 @@ public final class LoadRun {
   public static void main(String[] args) throws Exception {
     Path exampleJar = null;
     int seconds = 10;
-    int warmup = 5;
+    int warmup = 10;
     int threads = 4;
     int startups = 5;
+    int rounds = 3;
     boolean startUpOnly = false;
+    boolean useWrk = false;
     List<String> jvmOptions = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -51,15 +59,20 @@ public final class LoadRun {
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--threads" -> threads = Integer.parseInt(args[++i]);
         case "--startups" -> startups = Integer.parseInt(args[++i]);
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--jvm-option" -> jvmOptions.add(args[++i]);
         case "--start-up-only" -> startUpOnly = true;
+        case "--wrk" -> useWrk = true;
         case "--only" -> only = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
+    if (useWrk && !Wrk.available()) {
+      throw new IllegalStateException("--wrk needs wrk on the PATH (Debian: apt-get install wrk)");
+    }
     Path benchmarksJar = Path.of(LoadRun.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    System.out.printf(Locale.ROOT, "JVM %s, %d CPUs, %d s per phase after %d s warm-up, %d client threads%n",
-        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), seconds, warmup, threads);
+    System.out.printf(Locale.ROOT, "JVM %s, %d CPUs, %d rounds of %d s per phase after %d s warm-up, %d client threads%n",
+        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), rounds, seconds, warmup, threads);
 
     if (exampleJar != null) {
       String jar = exampleJar.toString();
@@ -76,24 +89,59 @@ public final class LoadRun {
       String base = server.baseUrl();
       System.out.printf(Locale.ROOT, "%nquick start at %s: heap after a full GC %d KiB, resident %d KiB before load%n",
           base, server.heapAfterGcKib(), server.residentKib());
-      System.out.println("phase                         ops/s    p50 ms   p99 ms   max ms   CPU µs/op   RSS MiB  heap MiB");
-      phase(server, "registration", threads, warmup, seconds, () -> {
+      List<Phase> phases = new ArrayList<>();
+      phases.add(new Phase("registration", () -> {
         LegitimateClient client = new LegitimateClient(base, server.mcpEndpoint());
         return client::register;
-      });
-      phase(server, "MCP call, guarded (/mcp)", threads, warmup, seconds, () -> {
+      }, () -> new WrkRequest(URI.create(base + "/register"), Map.of("Content-Type", "application/json"),
+          LegitimateClient.REGISTRATION)));
+      phases.add(new Phase("MCP call, guarded (/mcp)", () -> {
         LegitimateClient client = new LegitimateClient(base, server.mcpEndpoint()).connect("alice", "change-me");
         return client::callTool;
-      });
-      phase(server, "MCP call, unguarded", threads, warmup, seconds, () -> {
+      }, () -> {
+        LegitimateClient client = new LegitimateClient(base, server.mcpEndpoint()).connect("alice", "change-me");
+        return new WrkRequest(client.mcpEndpoint(), client.mcpHeaders(), LegitimateClient.CALL_TOOL);
+      }));
+      phases.add(new Phase("MCP call, unguarded", () -> {
         LegitimateClient client = new LegitimateClient(base, URI.create(base + "/baseline")).connectWithoutToken();
         return client::callTool;
-      });
-      phase(server, "flow with login", threads, warmup, seconds, () -> {
+      }, () -> {
+        LegitimateClient client = new LegitimateClient(base, URI.create(base + "/baseline")).connectWithoutToken();
+        return new WrkRequest(client.mcpEndpoint(), client.mcpHeaders(), LegitimateClient.CALL_TOOL);
+      }));
+      phases.add(new Phase("flow with login", () -> {
         LegitimateClient client = new LegitimateClient(base, server.mcpEndpoint());
         String clientId = client.register();
         return () -> client.authorizeWithLogin(clientId, "alice", "change-me");
-      });
+      }));
+      phases.removeIf(phase -> !phase.name.contains(only));
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        for (Phase phase : phases) {
+          phase.prepare(threads, useWrk);
+          if (phase.wrkRequest != null) {
+            phase.wrkRequest.send(threads, warmup);
+          } else {
+            run(pool, phase.operations, warmup); // JIT and caches warm; not counted
+          }
+        }
+        // Rounds interleave the phases, so that a busy moment of the machine does not fall on one alone.
+        for (int round = 0; round < rounds; round++) {
+          for (Phase phase : phases) {
+            phase.rounds.add(measure(server, pool, phase, threads, seconds));
+          }
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      System.out.printf(Locale.ROOT, "medians of %d rounds of %d s%n", rounds, seconds);
+      System.out.println("phase                         ops/s    p50 ms   p99 ms   max ms   CPU µs/op  KiB alloc/op  RSS MiB  heap MiB");
+      for (Phase phase : phases) {
+        System.out.printf(Locale.ROOT, "%-26s %9.0f %9.2f %8.2f %8.2f %11.0f %13.1f %8.0f %9.1f%n", phase.name,
+            phase.median(Figures::opsPerSecond), phase.median(Figures::p50Millis), phase.median(Figures::p99Millis),
+            phase.median(Figures::maxMillis), phase.median(Figures::cpuMicrosPerOp), phase.median(Figures::allocatedKibPerOp),
+            phase.median(Figures::residentMib), phase.median(Figures::heapMib));
+      }
     }
   }
 
@@ -103,30 +151,76 @@ public final class LoadRun {
     void run() throws Exception;
   }
 
-  private static void phase(ServerUnderLoad server, String name, int threads, int warmupSeconds, int seconds,
-      Callable<Operation> setup) throws Exception {
-    if (!name.contains(only)) {
-      return;
+  /** What one measured round of a phase showed. */
+  record Figures(double opsPerSecond, double p50Millis, double p99Millis, double maxMillis, double cpuMicrosPerOp,
+      double allocatedKibPerOp, double residentMib, double heapMib) {}
+
+  /** One request that wrk sends again and again. */
+  record WrkRequest(URI uri, Map<String, String> headers, String body) {
+    Wrk.Result send(int connections, int seconds) throws Exception {
+      return Wrk.post(uri, headers, body, connections, seconds);
     }
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Operation> operations = new ArrayList<>();
+  }
+
+  /**
+   * A named load, its operations (one per client thread) and the figures of its rounds; with {@code
+   * --wrk}, a phase that is one request repeated is sent by wrk instead.
+   */
+  private static final class Phase {
+    final String name;
+    final Callable<Operation> setup;
+    final Callable<WrkRequest> wrkSetup;
+    final List<Operation> operations = new ArrayList<>();
+    final List<Figures> rounds = new ArrayList<>();
+    WrkRequest wrkRequest;
+
+    Phase(String name, Callable<Operation> setup) {
+      this(name, setup, null);
+    }
+
+    Phase(String name, Callable<Operation> setup, Callable<WrkRequest> wrkSetup) {
+      this.name = name;
+      this.setup = setup;
+      this.wrkSetup = wrkSetup;
+    }
+
+    void prepare(int threads, boolean useWrk) throws Exception {
+      if (useWrk && wrkSetup != null) {
+        wrkRequest = wrkSetup.call();
+        return;
+      }
       for (int i = 0; i < threads; i++) {
         operations.add(setup.call());
       }
-      run(pool, operations, warmupSeconds); // JIT and caches warm; not counted
-      long cpuBefore = server.cpuMillis();
-      long start = System.nanoTime();
-      long[] latencies = run(pool, operations, seconds);
-      double elapsed = (System.nanoTime() - start) / 1e9;
-      long cpu = server.cpuMillis() - cpuBefore;
-      Arrays.sort(latencies);
-      System.out.printf(Locale.ROOT, "%-26s %9.0f %9.2f %8.2f %8.2f %11.0f %9.0f %9.1f%n", name, latencies.length / elapsed,
-          percentile(latencies, 50), percentile(latencies, 99), latencies[latencies.length - 1] / 1e6,
-          cpu * 1000.0 / latencies.length, server.residentKib() / 1024.0, server.heapAfterGcKib() / 1024.0);
-    } finally {
-      pool.shutdownNow();
     }
+
+    double median(java.util.function.ToDoubleFunction<Figures> figure) {
+      double[] values = rounds.stream().mapToDouble(figure).sorted().toArray();
+      return values[values.length / 2];
+    }
+  }
+
+  private static Figures measure(ServerUnderLoad server, ExecutorService pool, Phase phase, int threads, int seconds)
+      throws Exception {
+    Map<Long, Long> allocatedBefore = server.allocatedBytesByThread();
+    long cpuBefore = server.cpuMillis();
+    if (phase.wrkRequest != null) {
+      Wrk.Result sent = phase.wrkRequest.send(threads, seconds);
+      long cpu = server.cpuMillis() - cpuBefore;
+      long allocated = ServerUnderLoad.allocatedBetween(allocatedBefore, server.allocatedBytesByThread());
+      return new Figures(sent.opsPerSecond(), sent.p50Millis(), sent.p99Millis(), sent.maxMillis(),
+          cpu * 1000.0 / sent.requests(), allocated / 1024.0 / sent.requests(), server.residentKib() / 1024.0,
+          server.heapAfterGcKib() / 1024.0);
+    }
+    long start = System.nanoTime();
+    long[] latencies = run(pool, phase.operations, seconds);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    long cpu = server.cpuMillis() - cpuBefore;
+    long allocated = ServerUnderLoad.allocatedBetween(allocatedBefore, server.allocatedBytesByThread());
+    Arrays.sort(latencies);
+    int ops = latencies.length;
+    return new Figures(ops / elapsed, percentile(latencies, 50), percentile(latencies, 99), latencies[ops - 1] / 1e6,
+        cpu * 1000.0 / ops, allocated / 1024.0 / ops, server.residentKib() / 1024.0, server.heapAfterGcKib() / 1024.0);
   }
 
   /** Each operation in a loop on its own thread for {@code seconds}; every latency in nanoseconds. */
@@ -212,6 +306,9 @@ public final class LoadRun {
    */
   private static void startUpsWithAndWithoutArchive(String name, int count, List<String> jvmOptions,
       java.util.function.IntFunction<List<String>> app) throws Exception {
+    if (count == 0) {
+      return; // --startups 0: the load phases only
+    }
     report("start-up, " + name, startUps(count, port -> command(jvmOptions, app.apply(port))));
     boolean aot = Runtime.version().feature() >= 25;
     Path archive = java.nio.file.Files.createTempDirectory("load-run").resolve(aot ? "app.aot" : "app.jsa");

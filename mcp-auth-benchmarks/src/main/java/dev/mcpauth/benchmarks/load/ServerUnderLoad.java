@@ -1,5 +1,6 @@
 package dev.mcpauth.benchmarks.load;
 
+import com.sun.tools.attach.VirtualMachine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -7,22 +8,29 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.MBeanServerConnection;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 /**
  * A server under test in a JVM of its own (the example jar, or the quick-start app), with what a load
  * run reads of it: its CPU time (from {@code /proc}, so the figure is the server's alone), resident
- * memory, and heap after a forced GC.
+ * memory, heap after a forced GC, and the bytes its threads allocated.
  */
 final class ServerUnderLoad implements AutoCloseable {
   private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
   private final Process process;
   private final URI mcpEndpoint;
+  private com.sun.management.ThreadMXBean threads;
 
   private ServerUnderLoad(Process process, URI mcpEndpoint) {
     this.process = process;
@@ -118,6 +126,45 @@ final class ServerUnderLoad implements AutoCloseable {
     String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     jcmd.waitFor(30, TimeUnit.SECONDS);
     return output;
+  }
+
+  /**
+   * Bytes the server's live threads have allocated on the heap so far, per thread id ({@code
+   * ThreadMXBean.getThreadAllocatedBytes}, read over JMX from a management agent started in the server
+   * through the Attach API). A thread that ends between two readings takes its share with it, so a
+   * difference of two readings can only undercount.
+   */
+  Map<Long, Long> allocatedBytesByThread() throws Exception {
+    if (threads == null) {
+      VirtualMachine vm = VirtualMachine.attach(String.valueOf(process.pid()));
+      String address;
+      try {
+        address = vm.startLocalManagementAgent();
+      } finally {
+        vm.detach();
+      }
+      MBeanServerConnection connection = JMXConnectorFactory.connect(new JMXServiceURL(address)).getMBeanServerConnection();
+      threads = ManagementFactory.newPlatformMXBeanProxy(connection, ManagementFactory.THREAD_MXBEAN_NAME,
+          com.sun.management.ThreadMXBean.class);
+    }
+    long[] ids = threads.getAllThreadIds();
+    long[] bytes = threads.getThreadAllocatedBytes(ids);
+    Map<Long, Long> byThread = new HashMap<>();
+    for (int i = 0; i < ids.length; i++) {
+      if (bytes[i] >= 0) {
+        byThread.put(ids[i], bytes[i]);
+      }
+    }
+    return byThread;
+  }
+
+  /** Allocated between two readings of {@link #allocatedBytesByThread}, by the threads alive at the second. */
+  static long allocatedBetween(Map<Long, Long> before, Map<Long, Long> after) {
+    long total = 0;
+    for (Map.Entry<Long, Long> thread : after.entrySet()) {
+      total += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
+    }
+    return total;
   }
 
   @Override
