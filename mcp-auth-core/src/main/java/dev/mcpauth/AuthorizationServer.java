@@ -1,6 +1,7 @@
 package dev.mcpauth;
 
 import dev.mcpauth.authorization.AuthorizationEndpoint;
+import dev.mcpauth.authorization.LoginSessions;
 import dev.mcpauth.client.Client;
 import dev.mcpauth.client.ClientIdentity;
 import dev.mcpauth.client.MetadataDocumentClients;
@@ -71,10 +72,12 @@ public final class AuthorizationServer {
   private final UpstreamSession upstreamSession;
   private final RateLimiter rateLimiter;
   private final LoginThrottle loginThrottle;
+  private final LoginSessions loginSessions;
 
   private AuthorizationServer(Settings settings, Optional<String> resourceName, UpstreamProvider upstream,
-      UpstreamTokenSealer sealer, RateLimits rateLimits) {
+      UpstreamTokenSealer sealer, RateLimits rateLimits, LoginSessions loginSessions) {
     this.settings = settings;
+    this.loginSessions = loginSessions;
     this.rateLimiter = new RateLimiter(rateLimits, settings.clock(), settings.storage().rateLimits());
     this.loginThrottle = new LoginThrottle(rateLimiter);
     this.metadata = new ServerMetadata(settings, resourceName);
@@ -186,6 +189,22 @@ public final class AuthorizationServer {
     tokens.revokeGrant(grantId);
   }
 
+  /**
+   * Signed-in browsers of the login page: present unless turned off ({@code withoutLoginSessions()})
+   * or the storage keeps none.
+   */
+  public Optional<LoginSessions> loginSessions() {
+    return Optional.ofNullable(loginSessions);
+  }
+
+  /**
+   * Signs {@code subject} out of every browser (e.g. after a password change); revoking any of the
+   * user's grants does this as well.
+   */
+  public void endLoginSessions(String subject) {
+    settings.storage().loginSessions().ifPresent(store -> store.deleteAllOf(subject));
+  }
+
   /** The verifier for tokens sent to {@code resource}, one of {@link #resources()}. */
   public TokenVerifier verifier(String resource) {
     return tokens.verifier(resource);
@@ -225,6 +244,9 @@ public final class AuthorizationServer {
     private Duration unusedClientLifetime = Duration.ofHours(24);
     private Duration clockSkew = Duration.ofSeconds(10);
     private Duration revocationCheckInterval = Duration.ofSeconds(30);
+    private Duration loginSessionIdleTimeout = Duration.ofHours(12);
+    private Duration loginSessionLifetime = Duration.ofDays(7);
+    private boolean loginSessionsOn = true;
     private int verificationCacheSize = 10_000;
     private final Map<String, Client> clients = new LinkedHashMap<>();
     private boolean metadataDocuments = true;
@@ -418,6 +440,28 @@ public final class AuthorizationServer {
     }
 
     /**
+     * How long a browser stays signed in after a password login at the login page: {@code idleTimeout}
+     * after its last authorization, and never longer than {@code absoluteLifetime} after the password was
+     * checked. Defaults 12 hours and 7 days. Sign-out, and revoking any of the user's grants, end it
+     * sooner. Needs a storage that keeps login sessions (the in-memory, JDBC and Redis stores do).
+     */
+    public Builder loginSessions(Duration idleTimeout, Duration absoluteLifetime) {
+      this.loginSessionIdleTimeout = idleTimeout;
+      this.loginSessionLifetime = absoluteLifetime;
+      this.loginSessionsOn = true;
+      return this;
+    }
+
+    /**
+     * Asks for the password at every authorization: no browser stays signed in, and no consent is
+     * remembered.
+     */
+    public Builder withoutLoginSessions() {
+      this.loginSessionsOn = false;
+      return this;
+    }
+
+    /**
      * How long a cached verification is trusted before the token's grant is read again: the bound
      * on how late a revocation made by another replica is seen. Default 30 seconds.
      */
@@ -506,6 +550,9 @@ public final class AuthorizationServer {
       requireBetween("unusedClientLifetime", unusedClientLifetime, Duration.ofMinutes(1), Duration.ofDays(3650));
       requireBetween("clockSkew", clockSkew, Duration.ZERO, Duration.ofMinutes(5));
       requireBetween("revocationCheckInterval", revocationCheckInterval, Duration.ZERO, Duration.ofHours(1));
+      requireBetween("login session lifetime", loginSessionLifetime, Duration.ofMinutes(1), Duration.ofDays(400));
+      requireBetween("login session idle timeout", loginSessionIdleTimeout, Duration.ofMinutes(1),
+          loginSessionLifetime != null ? loginSessionLifetime : Duration.ofDays(400));
       require(verificationCacheSize >= 1, "verificationCacheSize must be at least 1");
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(eventListener, "eventListener");
@@ -567,7 +614,12 @@ public final class AuthorizationServer {
               + e.getMessage() + "; use InMemoryStorage, JdbcStorage or RedisStorage");
         }
       }
-      return new AuthorizationServer(settings, Optional.ofNullable(resourceName), upstream, upstreamSealer, rateLimits);
+      LoginSessions loginSessions = loginSessionsOn
+          ? checkedStorage.loginSessions().map(store -> new LoginSessions(store, loginSessionIdleTimeout,
+              loginSessionLifetime, clock, random != null ? random : new SecureRandom())).orElse(null)
+          : null;
+      return new AuthorizationServer(settings, Optional.ofNullable(resourceName), upstream, upstreamSealer, rateLimits,
+          loginSessions);
     }
 
     /**

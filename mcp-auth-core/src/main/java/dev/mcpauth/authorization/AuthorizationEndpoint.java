@@ -293,7 +293,8 @@ public final class AuthorizationEndpoint {
         pending.expiresAt(),
         MetadataDocumentClients.isClientIdUrl(client.clientId()) ? URI.create(client.clientId()).getRawAuthority() : null,
         showableUri(client.clientUri()),
-        showableUri(client.logoUri()));
+        showableUri(client.logoUri()),
+        pending.prompts().contains("login"));
   }
 
   /**

@@ -28,6 +28,8 @@ import java.util.Set;
  * @param clientUri the client's home page as it claims it, or {@code null} (also when it holds
  *     anything but printable ASCII)
  * @param logoUri the client's logo as it claims it, or {@code null} (likewise)
+ * @param loginPrompted whether the client asked for the user to sign in again ({@code prompt=login}),
+ *     so that a signed-in browser's session must not stand in for the password
  */
 public record ConsentRequest(
     String clientId,
@@ -42,7 +44,8 @@ public record ConsentRequest(
     Instant expiresAt,
     String metadataDocumentHost,
     String clientUri,
-    String logoUri) {
+    String logoUri,
+    boolean loginPrompted) {
   public ConsentRequest {
     scopes = Set.copyOf(scopes);
   }

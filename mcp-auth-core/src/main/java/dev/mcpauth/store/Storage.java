@@ -38,6 +38,14 @@ public interface Storage {
   }
 
   /**
+   * Signed-in browsers of the login page. Empty (the default, for stores written before login sessions
+   * existed) means no browser stays signed in: the password is asked at every authorization.
+   */
+  default Optional<LoginSessionStore> loginSessions() {
+    return Optional.empty();
+  }
+
+  /**
    * The rate limiter's buckets, when replicas share this store and so should share the limits.
    * Empty (the default, and the in-memory store's answer) means each process counts on its own.
    */

@@ -3,11 +3,13 @@ package dev.mcpauth.token;
 import dev.mcpauth.event.EventType;
 import dev.mcpauth.internal.Settings;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Revokes grants: removes the grant from the store, which kills its code, refresh tokens and access
- * tokens, and drops it from every verifier's cache in this process. Thread-safe.
+ * tokens, drops it from every verifier's cache in this process, and signs its user out of every
+ * browser. Thread-safe.
  */
 final class GrantRevocation {
   private final Settings settings;
@@ -26,7 +28,12 @@ final class GrantRevocation {
    *     made the server revoke it (a replay, a token presented by the wrong client)
    */
   void revoke(String grantId, String clientId, EventType cause) {
+    // The user's browser sign-ins end with any of their grants: whoever revokes access (the user, an
+    // administrator, replay detection) must not leave a browser able to authorize again without a password.
+    Optional<String> subject = settings.storage().loginSessions().isPresent()
+        ? settings.storage().grants().find(grantId).map(Grant::subject) : Optional.empty();
     settings.storage().grants().revoke(grantId);
+    subject.ifPresent(user -> settings.storage().loginSessions().ifPresent(sessions -> sessions.deleteAllOf(user)));
     try {
       settings.storage().upstreamTokens().delete(grantId);
     } catch (UnsupportedOperationException noFederation) {

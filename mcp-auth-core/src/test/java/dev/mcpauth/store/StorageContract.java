@@ -263,6 +263,66 @@ public abstract class StorageContract {
     return storage.rateLimits().get();
   }
 
+  // Login sessions
+
+  private LoginSessionStore loginSessions(Storage storage) {
+    return storage.loginSessions().orElseThrow();
+  }
+
+  @Test
+  void loginSessionsWhenSavedThenFoundOnEveryInstanceWithWhatTheyRemember() {
+    TokenHash sessionId = TokenHash.of(id());
+    String consent = TokenHash.of(id()).value();
+    LoginSessionStore.LoginSession session = new LoginSessionStore.LoginSession("alice", clock.instant(),
+        clock.instant().plus(Duration.ofHours(12)), Set.of(consent));
+
+    loginSessions(storage).save(sessionId, session);
+
+    assertThat(loginSessions(secondInstance()).find(sessionId)).contains(session);
+    assertThat(loginSessions(secondInstance()).find(TokenHash.of(id()))).isEmpty();
+  }
+
+  @Test
+  void loginSessionsWhenSavedAgainThenReplacedAndWhenLapsedThenGone() {
+    TokenHash sessionId = TokenHash.of(id());
+    Instant signedIn = clock.instant();
+    loginSessions(storage).save(sessionId, new LoginSessionStore.LoginSession("alice", signedIn,
+        signedIn.plus(Duration.ofMinutes(10)), Set.of()));
+    clock.advance(Duration.ofMinutes(9));
+    Set<String> remembered = Set.of(TokenHash.of(id()).value(), TokenHash.of(id()).value());
+    LoginSessionStore.LoginSession renewed = new LoginSessionStore.LoginSession("alice", signedIn,
+        clock.instant().plus(Duration.ofMinutes(10)), remembered);
+    loginSessions(secondInstance()).save(sessionId, renewed);
+
+    clock.advance(Duration.ofMinutes(9));
+    assertThat(loginSessions(storage).find(sessionId)).contains(renewed);
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(loginSessions(storage).find(sessionId)).isEmpty();
+  }
+
+  @Test
+  void loginSessionsWhenOneDeletedOrAllOfAUserThenEndedEverywhereAndOthersKept() {
+    Instant expiresAt = clock.instant().plus(Duration.ofHours(1));
+    TokenHash aliceLaptop = TokenHash.of(id());
+    TokenHash alicePhone = TokenHash.of(id());
+    TokenHash aliceTablet = TokenHash.of(id());
+    TokenHash bob = TokenHash.of(id());
+    for (TokenHash alices : List.of(aliceLaptop, alicePhone, aliceTablet)) {
+      loginSessions(storage).save(alices, new LoginSessionStore.LoginSession("alice", clock.instant(), expiresAt, Set.of()));
+    }
+    loginSessions(storage).save(bob, new LoginSessionStore.LoginSession("bob", clock.instant(), expiresAt, Set.of()));
+
+    loginSessions(secondInstance()).delete(aliceTablet);
+    assertThat(loginSessions(storage).find(aliceTablet)).isEmpty();
+    assertThat(loginSessions(storage).find(aliceLaptop)).isPresent();
+
+    loginSessions(secondInstance()).deleteAllOf("alice");
+
+    assertThat(loginSessions(storage).find(aliceLaptop)).isEmpty();
+    assertThat(loginSessions(storage).find(alicePhone)).isEmpty();
+    assertThat(loginSessions(storage).find(bob)).isPresent();
+  }
+
   // MCP sessions
 
   @Test

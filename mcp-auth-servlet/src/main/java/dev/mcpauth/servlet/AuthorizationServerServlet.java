@@ -88,7 +88,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
       return;
     }
     switch (route.kind()) {
-      case AUTHORIZE, CONSENT, UPSTREAM_CALLBACK -> page(request, response, route.kind());
+      case AUTHORIZE, CONSENT, LOGOUT, UPSTREAM_CALLBACK -> page(request, response, route.kind());
       case TOKEN -> post(request, response, server.tokenEndpoint()::handle);
       case REGISTER -> post(request, response, server.registrationEndpoint()::handle);
       case REVOKE -> post(request, response, server.revocationEndpoint()::handle);
@@ -142,6 +142,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
     switch (kind) {
       case AUTHORIZE -> authorize(request, response);
       case CONSENT -> consent(request, response);
+      case LOGOUT -> logout(request, response);
       default -> showing(request, response, () -> upstreamCallback(request, response));
     }
   }
@@ -252,6 +253,31 @@ public final class AuthorizationServerServlet extends HttpServlet {
     }, (status, message) -> refusePage(response, status, message));
   }
 
+  /**
+   * Sign-out: GET shows a button, POST ends the browser's login session and clears its cookie. A
+   * cross-site POST carries no {@code SameSite=Lax} cookie, so it can sign no one out.
+   */
+  private void logout(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    response.setHeader("Cache-Control", "no-store");
+    if (request.getMethod().equals("GET")) {
+      Pages.write(response, 200, "Sign out", "<h1>Sign out</h1><p>Sign this browser out of " + Pages.escape(server.issuer())
+          + "? You will be asked for your password at the next authorization.</p><form method=\"post\" action=\""
+          + Pages.escape(request.getContextPath() + routes.logoutPath()) + "\"><div class=\"buttons\">"
+          + "<button type=\"submit\" class=\"primary\">Sign out</button></div></form>");
+      return;
+    }
+    if (!request.getMethod().equals("POST")) {
+      response.setHeader("Allow", "GET, POST");
+      Pages.error(response, 405, "Use the form.");
+      return;
+    }
+    bodies.read(request, response, body -> showing(request, response, () -> {
+      server.loginSessions().ifPresent(sessions -> sessions.end(LoginCookie.read(request)));
+      LoginCookie.clear(request, response);
+      Pages.write(response, 200, "Signed out", "<h1>Signed out</h1><p>This browser is signed out.</p>");
+    }), (status, message) -> refusePage(response, status, message));
+  }
+
   /** A page's body refused by the {@link BodyReader}: its status, with a message for a person. */
   private static void refusePage(HttpServletResponse response, int status, String message) throws IOException {
     Pages.error(response, status, switch (status) {
@@ -263,7 +289,8 @@ public final class AuthorizationServerServlet extends HttpServlet {
 
   private InteractionContext context(HttpServletRequest request, HttpServletResponse response) {
     return new InteractionContext(request, response, request.getContextPath() + routes.consentPath(),
-        server.authorizationEndpoint(), pages, sourceAddress(request, sourceAddresses), server.loginThrottle());
+        server.authorizationEndpoint(), pages, sourceAddress(request, sourceAddresses), server.loginThrottle(),
+        server.loginSessions().orElse(null), request.getContextPath() + routes.logoutPath());
   }
 
   /** A body-carrying endpoint that browser clients may call cross-origin. */

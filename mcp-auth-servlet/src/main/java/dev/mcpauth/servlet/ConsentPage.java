@@ -2,6 +2,7 @@ package dev.mcpauth.servlet;
 
 import dev.mcpauth.authorization.ConsentRequest;
 import dev.mcpauth.authorization.Decision;
+import dev.mcpauth.authorization.LoginSessions;
 import dev.mcpauth.upstream.UpstreamLogin;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,6 +23,7 @@ public final class ConsentPage implements InteractionHandler {
   static final String DECISION = "decision";
   static final String USERNAME = "username";
   static final String PASSWORD = "password";
+  static final String REMEMBER = "remember";
 
   /** The cookie that binds an upstream sign-in to the browser that started it; {@code __Host-} on https. */
   static String upstreamCookie(boolean secure) {
@@ -63,7 +65,25 @@ public final class ConsentPage implements InteractionHandler {
 
   @Override
   public void show(String handle, ConsentRequest request, InteractionContext context) throws IOException {
-    render(handle, request, context, 200, null, "");
+    Optional<LoginSessions.Session> session = signedIn(request, context);
+    if (session.isPresent() && context.remembersConsent(session.get(), request)) {
+      // The user approved exactly this client, redirect URI, resource and scopes before, in this
+      // browser, and asked for that to be remembered: no page at all.
+      context.complete(handle, Decision.approve(session.get().subject(), request.scopes()));
+      return;
+    }
+    render(handle, request, context, 200, null, "", session);
+  }
+
+  /**
+   * The browser's login session, when it may stand in for the password: login by password is on, the
+   * client did not ask for a fresh login ({@code prompt=login}), and the user still exists.
+   */
+  private Optional<LoginSessions.Session> signedIn(ConsentRequest request, InteractionContext context) {
+    if (users == null || request.loginPrompted()) {
+      return Optional.empty();
+    }
+    return context.loginSession().filter(session -> users.knows(session.subject()));
   }
 
   @Override
@@ -96,23 +116,41 @@ public final class ConsentPage implements InteractionHandler {
           context.complete(handle.get(), Decision.approve(singleSubject, pending.get().scopes()));
           return;
         }
-        String username = single(request, USERNAME).orElse("");
-        // Counted before the password is checked, by name whether or not the user exists: a refused
-        // attempt looks and takes the same for every name.
-        Optional<Duration> wait = context.loginThrottle().tryAttempt(username, context.sourceAddress());
-        if (wait.isPresent()) {
-          context.response().setHeader("Retry-After", Long.toString(wait.get().toSeconds()));
-          render(handle.get(), pending.get(), context, 429, "Too many failed logins. Try again in "
-              + wait.get().toSeconds() + " seconds.", username);
-          return;
+        Optional<String> typedName = single(request, USERNAME);
+        Optional<String> typedPassword = single(request, PASSWORD);
+        Optional<LoginSessions.Session> session = signedIn(pending.get(), context);
+        String subject;
+        if (typedName.isEmpty() && typedPassword.isEmpty()) {
+          if (session.isEmpty()) { // the form had no password fields, but the sign-in has ended since
+            render(handle.get(), pending.get(), context, 200, "Your sign-in has ended. Enter your password.", "",
+                Optional.empty());
+            return;
+          }
+          subject = session.get().subject();
+        } else {
+          String username = typedName.orElse("");
+          // Counted before the password is checked, by name whether or not the user exists: a refused
+          // attempt looks and takes the same for every name.
+          Optional<Duration> wait = context.loginThrottle().tryAttempt(username, context.sourceAddress());
+          if (wait.isPresent()) {
+            context.response().setHeader("Retry-After", Long.toString(wait.get().toSeconds()));
+            render(handle.get(), pending.get(), context, 429, "Too many failed logins. Try again in "
+                + wait.get().toSeconds() + " seconds.", username, Optional.empty());
+            return;
+          }
+          Optional<String> checked = users.authenticate(username, typedPassword.orElse(""));
+          if (checked.isEmpty()) {
+            render(handle.get(), pending.get(), context, 200, "Wrong user name or password.", username, Optional.empty());
+            return;
+          }
+          context.loginThrottle().succeeded(username, context.sourceAddress());
+          subject = checked.get();
+          session = users.knows(subject) ? context.startLoginSession(subject) : Optional.empty();
         }
-        Optional<String> subject = users.authenticate(username, single(request, PASSWORD).orElse(""));
-        if (subject.isEmpty()) {
-          render(handle.get(), pending.get(), context, 200, "Wrong user name or password.", username);
-          return;
+        if (session.isPresent() && single(request, REMEMBER).filter("yes"::equals).isPresent()) {
+          context.rememberConsent(session.get(), pending.get());
         }
-        context.loginThrottle().succeeded(username, context.sourceAddress());
-        context.complete(handle.get(), Decision.approve(subject.get(), pending.get().scopes()));
+        context.complete(handle.get(), Decision.approve(subject, pending.get().scopes()));
       }
       default -> Pages.error(context.response(), 400, "Unknown decision.");
     }
@@ -134,7 +172,7 @@ public final class ConsentPage implements InteractionHandler {
   }
 
   private void render(String handle, ConsentRequest request, InteractionContext context, int status, String error,
-      String username) throws IOException {
+      String username, Optional<LoginSessions.Session> session) throws IOException {
     String browserKey = binding.browserKey(context.request(), context.response());
     String name = Pages.escape(request.clientName());
     StringBuilder html = new StringBuilder();
@@ -181,12 +219,19 @@ public final class ConsentPage implements InteractionHandler {
     html.append("<form method=\"post\" action=\"").append(Pages.escape(context.formAction())).append("\">");
     hidden(html, HANDLE, handle);
     hidden(html, FORM_TOKEN, binding.formToken(browserKey, handle));
-    if (users != null) {
+    if (session.isPresent()) {
+      html.append("<p>Signed in as <strong>").append(Pages.escape(session.get().subject()))
+          .append("</strong>. <a href=\"").append(Pages.escape(context.logoutPath())).append("\">Not you? Sign out</a></p>");
+    } else if (users != null) {
       html.append("<label for=\"username\">User name</label>")
           .append("<input type=\"text\" id=\"username\" name=\"username\" autocomplete=\"username\" required value=\"")
           .append(Pages.escape(username)).append("\">")
           .append("<label for=\"password\">Password</label>")
           .append("<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>");
+    }
+    if (users != null && context.loginSessionsOn() && LoginSessions.mayRemember(request)) {
+      html.append("<label class=\"remember\"><input type=\"checkbox\" name=\"remember\" value=\"yes\"> Remember my approval of ")
+          .append(name).append(" in this browser</label>");
     }
     html.append("<div class=\"buttons\">")
         .append("<button type=\"submit\" name=\"decision\" value=\"deny\" formnovalidate>Deny</button>")

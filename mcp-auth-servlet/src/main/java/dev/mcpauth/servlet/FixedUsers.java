@@ -67,6 +67,11 @@ final class FixedUsers implements UserAuthenticator {
   }
 
   @Override
+  public boolean knows(String subject) {
+    return hashes.containsKey(subject); // the subject is the user name
+  }
+
+  @Override
   public Optional<String> authenticate(String username, String password) {
     CompletableFuture<PasswordHash> known = username == null ? null : hashes.get(username);
     PasswordHash expected = known == null ? decoy : known.join();

@@ -4,6 +4,7 @@ import dev.mcpauth.authorization.AuthorizationEndpoint;
 import dev.mcpauth.authorization.AuthorizationStep;
 import dev.mcpauth.authorization.ConsentRequest;
 import dev.mcpauth.authorization.Decision;
+import dev.mcpauth.authorization.LoginSessions;
 import dev.mcpauth.ratelimit.LoginThrottle;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,9 +24,14 @@ public final class InteractionContext {
   private final InteractionHandler handler;
   private final String sourceAddress;
   private final LoginThrottle loginThrottle;
+  private final LoginSessions loginSessions;
+  private final String logoutPath;
 
   InteractionContext(HttpServletRequest request, HttpServletResponse response, String formAction,
-      AuthorizationEndpoint endpoint, InteractionHandler handler, String sourceAddress, LoginThrottle loginThrottle) {
+      AuthorizationEndpoint endpoint, InteractionHandler handler, String sourceAddress, LoginThrottle loginThrottle,
+      LoginSessions loginSessions, String logoutPath) {
+    this.loginSessions = loginSessions;
+    this.logoutPath = logoutPath;
     this.sourceAddress = sourceAddress;
     this.loginThrottle = loginThrottle;
     this.request = request;
@@ -67,6 +73,51 @@ public final class InteractionContext {
    */
   public LoginThrottle loginThrottle() {
     return loginThrottle;
+  }
+
+  /** Whether browsers stay signed in after a login (the server's login sessions are on). */
+  public boolean loginSessionsOn() {
+    return loginSessions != null;
+  }
+
+  /** The path where a browser signs out of its login session. */
+  public String logoutPath() {
+    return logoutPath;
+  }
+
+  /** The browser's live login session (renewed by this use), if it has one. */
+  public Optional<LoginSessions.Session> loginSession() {
+    if (loginSessions == null) {
+      return Optional.empty();
+    }
+    String id = LoginCookie.read(request);
+    return id == null ? Optional.empty() : loginSessions.current(id);
+  }
+
+  /**
+   * Signs {@code subject} in on this browser after their password was checked: a new session and
+   * cookie, and the session the browser held before (if any) ended. Empty when login sessions are off.
+   */
+  public Optional<LoginSessions.Session> startLoginSession(String subject) {
+    if (loginSessions == null) {
+      return Optional.empty();
+    }
+    loginSessions.end(LoginCookie.read(request));
+    LoginSessions.Started started = loginSessions.start(subject);
+    LoginCookie.set(request, response, started.id(), started.maxAge());
+    return loginSessions.current(started.id());
+  }
+
+  /** Whether the session remembers consent to exactly this request (see {@link LoginSessions#remembers}). */
+  public boolean remembersConsent(LoginSessions.Session session, ConsentRequest consent) {
+    return loginSessions != null && loginSessions.remembers(session, consent);
+  }
+
+  /** Remembers consent to exactly this request in the session, where that may be (see {@link LoginSessions#mayRemember}). */
+  public void rememberConsent(LoginSessions.Session session, ConsentRequest consent) {
+    if (loginSessions != null) {
+      loginSessions.remember(session, consent);
+    }
   }
 
   /** The pending authorization for a handle, while it is pending. */

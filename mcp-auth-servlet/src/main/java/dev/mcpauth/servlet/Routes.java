@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 final class Routes {
   enum Kind {
-    AUTHORIZE, CONSENT, UPSTREAM_CALLBACK, TOKEN, REGISTER, REVOKE, INTROSPECT, JWKS, AS_METADATA, OPENID_METADATA,
+    AUTHORIZE, CONSENT, LOGOUT, UPSTREAM_CALLBACK, TOKEN, REGISTER, REVOKE, INTROSPECT, JWKS, AS_METADATA, OPENID_METADATA,
     RESOURCE_METADATA
   }
 
@@ -25,6 +25,7 @@ final class Routes {
 
   private final Map<String, Route> routes = new LinkedHashMap<>();
   private final String consentPath;
+  private final String logoutPath;
 
   Routes(AuthorizationServer server) {
     Endpoints endpoints = server.endpoints();
@@ -32,6 +33,8 @@ final class Routes {
     add(path(endpoints.authorization()), Kind.AUTHORIZE);
     consentPath = path(endpoints.authorization()) + "/consent";
     add(consentPath, Kind.CONSENT);
+    logoutPath = path(endpoints.authorization()) + "/logout";
+    add(logoutPath, Kind.LOGOUT);
     // The federated login's return from the upstream provider (default /interaction/identity/callback).
     server.upstreamLogin().ifPresent(login -> add(path(login.provider().callbackUri()), Kind.UPSTREAM_CALLBACK));
     add(path(endpoints.token()), Kind.TOKEN);
@@ -82,5 +85,10 @@ final class Routes {
 
   String consentPath() {
     return consentPath;
+  }
+
+  /** Where a browser signs out of its login session. */
+  String logoutPath() {
+    return logoutPath;
   }
 }

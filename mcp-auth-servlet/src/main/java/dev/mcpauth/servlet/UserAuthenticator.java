@@ -14,6 +14,16 @@ public interface UserAuthenticator {
   Optional<String> authenticate(String username, String password);
 
   /**
+   * Whether {@code subject} is still a user who may sign in. A browser's login session stands in for
+   * the password only while this says yes, so removing a user ends their sessions. The default, no,
+   * keeps no browser signed in (the password is asked every time): fail closed for an authenticator
+   * that cannot tell.
+   */
+  default boolean knows(String subject) {
+    return false;
+  }
+
+  /**
    * Fixed users, e.g. from configuration: user name to password, or to a {@link PasswordHash} in its
    * encoded form ({@code pbkdf2-sha256$<iterations>$<salt>$<hash>}, made by {@link PasswordHash#of}),
    * which keeps the password itself out of the configuration. A value that starts with {@code

@@ -976,6 +976,148 @@ abstract class ServletAdapterContract {
     assertThat(login(clientId, "alice", "wrong").statusCode()).isEqualTo(429);
   }
 
+  // Login sessions and remembered consent
+
+  static final String WEB_CALLBACK = "https://app.example.com/callback";
+
+  @Test
+  void loginSessionWhenPasswordCheckedThenHttpOnlyLaxCookieAndNextAuthorizationAsksNoPassword() throws Exception {
+    String clientId = register();
+    HttpResponse<String> first = login(clientId, "alice", "wonderland");
+    assertThat(first.statusCode()).isEqualTo(302);
+    String setCookie = first.headers().allValues("Set-Cookie").stream()
+        .filter(cookie -> cookie.startsWith("mcp-auth-login=")).findFirst().orElseThrow();
+    assertThat(setCookie).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax").contains("Path=/")
+        .doesNotContain("wonderland");
+
+    HttpResponse<String> page = get(authorizeUrl(register(), pkce().challenge(), "mcp:read"), Map.of());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("Signed in as <strong>alice</strong>").doesNotContain("name=\"password\"");
+    Pkce pkce = pkce();
+    String secondClient = register();
+    HttpResponse<String> approved = approveSignedIn(get(authorizeUrl(secondClient, pkce.challenge(), "mcp:read"), Map.of()), false);
+    assertThat(approved.statusCode()).as(approved.body()).isEqualTo(302);
+    String token = exchange(secondClient, pkce, query(URI.create(approved.headers().firstValue("Location").orElseThrow())).get("code"), CALLBACK);
+    assertThat(introspectSubject(token)).isEqualTo("alice");
+  }
+
+  @Test
+  void loginSessionWhenCookieUnknownOrClientAsksForLoginThenPasswordAsked() throws Exception {
+    String clientId = register();
+    assertThat(login(clientId, "alice", "wonderland").statusCode()).isEqualTo(302);
+
+    HttpResponse<String> promptLogin = get(authorizeUrl(clientId, pkce().challenge(), "mcp:read") + "&prompt=login", Map.of());
+    assertThat(promptLogin.body()).contains("name=\"password\"").doesNotContain("Signed in as");
+    assertThat(approveSignedIn(promptLogin, false).body()).contains("Your sign-in has ended. Enter your password.");
+
+    HttpClient stranger = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    HttpResponse<String> forged = stranger.send(HttpRequest.newBuilder(URI.create(base + authorizeUrl(clientId, pkce().challenge(), "mcp:read")))
+        .header("Cookie", "mcp-auth-login=" + "A".repeat(43)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(forged.body()).contains("name=\"password\"").doesNotContain("Signed in as");
+  }
+
+  @Test
+  void loginSessionWhenSignedOutOrUsersGrantRevokedThenPasswordAskedAgain() throws Exception {
+    String clientId = register();
+    assertThat(login(clientId, "alice", "wonderland").statusCode()).isEqualTo(302);
+    HttpResponse<String> signOut = post(issuerPath("/authorize/logout"), "application/x-www-form-urlencoded", "");
+    assertThat(signOut.statusCode()).isEqualTo(200);
+    assertThat(signOut.headers().allValues("Set-Cookie")).anyMatch(cookie -> cookie.startsWith("mcp-auth-login=;")
+        || cookie.startsWith("mcp-auth-login=\"\";") || cookie.contains("Max-Age=0"));
+    assertThat(get(authorizeUrl(clientId, pkce().challenge(), "mcp:read"), Map.of()).body()).contains("name=\"password\"");
+
+    // Signed in again, then one of alice's grants is revoked through the revocation endpoint.
+    Pkce pkce = pkce();
+    URI redirect = consent(clientId, pkce.challenge(), "mcp:read offline_access", "approve");
+    HttpResponse<String> tokens = exchangeResponse(clientId, pkce, query(redirect).get("code"), CALLBACK);
+    assertThat(get(authorizeUrl(clientId, pkce().challenge(), "mcp:read"), Map.of()).body()).contains("Signed in as");
+    HttpResponse<String> revoked = post(issuerPath("/revoke"), "application/x-www-form-urlencoded", form(Map.of(
+        "token", json(tokens).get("refresh_token").asText(), "client_id", clientId)));
+    assertThat(revoked.statusCode()).isEqualTo(200);
+
+    assertThat(get(authorizeUrl(clientId, pkce().challenge(), "mcp:read"), Map.of()).body())
+        .contains("name=\"password\"").doesNotContain("Signed in as");
+  }
+
+  @Test
+  void rememberedConsentWhenSameClientRedirectAndScopesThenNoPageElseAskedAgain() throws Exception {
+    String clientId = registerWith(WEB_CALLBACK);
+    HttpResponse<String> page = get(authorizeUrl(clientId, pkce().challenge(), "mcp:read", WEB_CALLBACK), Map.of());
+    assertThat(page.body()).contains("name=\"remember\"");
+    HttpResponse<String> first = post(issuerPath("/authorize/consent"), "application/x-www-form-urlencoded", form(Map.of(
+        "handle", field(page.body(), "handle"), "form_token", field(page.body(), "form_token"), "decision", "approve",
+        "username", "alice", "password", "wonderland", "remember", "yes")));
+    assertThat(first.statusCode()).isEqualTo(302);
+
+    Pkce pkce = pkce();
+    HttpResponse<String> again = get(authorizeUrl(clientId, pkce.challenge(), "mcp:read", WEB_CALLBACK), Map.of());
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(302);
+    URI location = URI.create(again.headers().firstValue("Location").orElseThrow());
+    assertThat(location.toString()).startsWith(WEB_CALLBACK);
+    assertThat(introspectSubject(exchange(clientId, pkce, query(location).get("code"), WEB_CALLBACK))).isEqualTo("alice");
+
+    // More scopes, consent prompted, or another client: the page again (signed in, no password).
+    for (String url : List.of(authorizeUrl(clientId, pkce().challenge(), "mcp:read mcp:write", WEB_CALLBACK),
+        authorizeUrl(clientId, pkce().challenge(), "mcp:read", WEB_CALLBACK) + "&prompt=consent",
+        authorizeUrl(registerWith(WEB_CALLBACK), pkce().challenge(), "mcp:read", WEB_CALLBACK))) {
+      HttpResponse<String> asked = get(url, Map.of());
+      assertThat(asked.statusCode()).as(url).isEqualTo(200);
+      assertThat(asked.body()).contains("Signed in as");
+    }
+  }
+
+  @Test
+  void rememberedConsentWhenLoopbackRedirectThenNeitherOfferedNorKept() throws Exception {
+    String clientId = register(); // CALLBACK is a loopback redirect: any local program could receive it
+    HttpResponse<String> page = get(authorizeUrl(clientId, pkce().challenge(), "mcp:read"), Map.of());
+    assertThat(page.body()).doesNotContain("name=\"remember\"");
+    assertThat(post(issuerPath("/authorize/consent"), "application/x-www-form-urlencoded", form(Map.of(
+        "handle", field(page.body(), "handle"), "form_token", field(page.body(), "form_token"), "decision", "approve",
+        "username", "alice", "password", "wonderland", "remember", "yes"))).statusCode()).isEqualTo(302);
+
+    assertThat(get(authorizeUrl(clientId, pkce().challenge(), "mcp:read"), Map.of()).statusCode()).isEqualTo(200);
+  }
+
+  /** Approves a consent page without typing a password (signed in), optionally asking to remember. */
+  HttpResponse<String> approveSignedIn(HttpResponse<String> page, boolean remember) throws Exception {
+    Map<String, String> fields = new java.util.LinkedHashMap<>(Map.of("handle", field(page.body(), "handle"),
+        "form_token", field(page.body(), "form_token"), "decision", "approve"));
+    if (remember) {
+      fields.put("remember", "yes");
+    }
+    return post(issuerPath("/authorize/consent"), "application/x-www-form-urlencoded", form(fields));
+  }
+
+  String registerWith(String redirectUri) throws Exception {
+    HttpResponse<String> response = post(issuerPath("/register"), "application/json",
+        "{\"redirect_uris\":[\"" + redirectUri + "\"],\"token_endpoint_auth_method\":\"none\",\"client_name\":\"Web app\"}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return json(response).get("client_id").asText();
+  }
+
+  String authorizeUrl(String clientId, String challenge, String scope, String redirectUri) {
+    return issuerPath("/authorize") + "?" + form(Map.of("response_type", "code", "client_id", clientId,
+        "redirect_uri", redirectUri, "code_challenge", challenge, "code_challenge_method", "S256", "state", "xyz",
+        "scope", scope, "resource", base + "/mcp"));
+  }
+
+  HttpResponse<String> exchangeResponse(String clientId, Pkce pkce, String code, String redirectUri) throws Exception {
+    return post(issuerPath("/token"), "application/x-www-form-urlencoded", form(Map.of(
+        "grant_type", "authorization_code", "code", code, "redirect_uri", redirectUri, "code_verifier", pkce.verifier(),
+        "client_id", clientId, "resource", base + "/mcp")));
+  }
+
+  String exchange(String clientId, Pkce pkce, String code, String redirectUri) throws Exception {
+    HttpResponse<String> tokens = exchangeResponse(clientId, pkce, code, redirectUri);
+    assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+    return json(tokens).get("access_token").asText();
+  }
+
+  /** The subject of an access token (a JWT), read from its payload. */
+  static String introspectSubject(String accessToken) throws Exception {
+    return com.nimbusds.jwt.SignedJWT.parse(accessToken).getJWTClaimsSet().getSubject();
+  }
+
   int registerFrom(String forwardedFor) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(base + issuerPath("/register")))
         .header("Content-Type", "application/json").header("X-Forwarded-For", forwardedFor)

@@ -95,6 +95,11 @@ final class ExpiringMap<K, V> {
 
   record Update<V, R>(V value, R result) {}
 
+  /** Removes every entry whose value matches (a scan: for rare operations such as ending a user's sessions). */
+  void removeValues(java.util.function.Predicate<V> matches) {
+    entries.values().removeIf(entry -> matches.test(entry.value));
+  }
+
   int size() {
     return entries.size();
   }

@@ -5,6 +5,8 @@ import dev.mcpauth.client.Client;
 import dev.mcpauth.store.ClientAssertionStore;
 import dev.mcpauth.store.ClientStore;
 import dev.mcpauth.store.GrantStore;
+import dev.mcpauth.store.LoginSessionStore;
+import dev.mcpauth.store.LoginSessionStore.LoginSession;
 import dev.mcpauth.store.McpSessionStore;
 import dev.mcpauth.store.PendingAuthorizationStore;
 import dev.mcpauth.store.Redemption;
@@ -36,6 +38,7 @@ public final class InMemoryStorage implements Storage {
   private final Tokens tokens;
   private final Upstream upstream;
   private final Assertions assertions;
+  private final LoginSessions loginSessions;
   private final InMemoryMcpSessionStore mcpSessions;
 
   public InMemoryStorage(Clock clock) {
@@ -51,6 +54,7 @@ public final class InMemoryStorage implements Storage {
     tokens = new Tokens(new ExpiringMap<>(clock));
     upstream = new Upstream(new ExpiringMap<>(clock), new ExpiringMap<>(clock), clock);
     assertions = new Assertions(new ExpiringMap<>(clock));
+    loginSessions = new LoginSessions(new ExpiringMap<>(clock));
     mcpSessions = new InMemoryMcpSessionStore(clock);
   }
 
@@ -96,6 +100,33 @@ public final class InMemoryStorage implements Storage {
   @Override
   public McpSessionStore mcpSessions() {
     return mcpSessions;
+  }
+
+  @Override
+  public Optional<LoginSessionStore> loginSessions() {
+    return Optional.of(loginSessions);
+  }
+
+  private record LoginSessions(ExpiringMap<TokenHash, LoginSession> map) implements LoginSessionStore {
+    @Override
+    public void save(TokenHash sessionId, LoginSession session) {
+      map.put(sessionId, session, session.expiresAt());
+    }
+
+    @Override
+    public Optional<LoginSession> find(TokenHash sessionId) {
+      return map.get(sessionId);
+    }
+
+    @Override
+    public void delete(TokenHash sessionId) {
+      map.remove(sessionId);
+    }
+
+    @Override
+    public void deleteAllOf(String subject) {
+      map.removeValues(session -> session.subject().equals(subject));
+    }
   }
 
   private record Assertions(ExpiringMap<TokenHash, Boolean> map) implements ClientAssertionStore {

@@ -34,6 +34,17 @@ enum Dialect {
             + " VALUES (?, ?, ?, ?)";
   }
 
+  /** Insert-or-replace of (session_hash, subject, signed_in_at, expires_at, remembered_consents). */
+  String upsertLoginSession() {
+    return this == POSTGRESQL
+        ? "INSERT INTO mcp_auth_login_session (session_hash, subject, signed_in_at, expires_at, remembered_consents)"
+            + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_hash) DO UPDATE SET subject = EXCLUDED.subject,"
+            + " signed_in_at = EXCLUDED.signed_in_at, expires_at = EXCLUDED.expires_at,"
+            + " remembered_consents = EXCLUDED.remembered_consents"
+        : "MERGE INTO mcp_auth_login_session (session_hash, subject, signed_in_at, expires_at, remembered_consents)"
+            + " KEY (session_hash) VALUES (?, ?, ?, ?, ?)";
+  }
+
   /** Insert-or-replace of (key, value, expires_at) in {@code table}; names are constants, never input. */
   private String upsert(String table, String key, String value) {
     return String.format(upsert, table, key, value);

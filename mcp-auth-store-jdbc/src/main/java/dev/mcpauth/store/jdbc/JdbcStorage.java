@@ -3,6 +3,7 @@ package dev.mcpauth.store.jdbc;
 import dev.mcpauth.store.ClientAssertionStore;
 import dev.mcpauth.store.ClientStore;
 import dev.mcpauth.store.GrantStore;
+import dev.mcpauth.store.LoginSessionStore;
 import dev.mcpauth.store.McpSessionStore;
 import dev.mcpauth.store.PendingAuthorizationStore;
 import dev.mcpauth.store.RateLimitStore;
@@ -45,9 +46,10 @@ import javax.sql.DataSource;
 public final class JdbcStorage implements Storage {
   private static final List<String> TABLES = List.of(
       "mcp_auth_client", "mcp_auth_pending_authorization", "mcp_auth_grant", "mcp_auth_token", "mcp_auth_upstream_token",
-      "mcp_auth_upstream_refresh_lease", "mcp_auth_client_assertion", "mcp_auth_rate_limit", "mcp_auth_mcp_session");
+      "mcp_auth_upstream_refresh_lease", "mcp_auth_client_assertion", "mcp_auth_rate_limit", "mcp_auth_mcp_session",
+      "mcp_auth_login_session");
   private static final List<String> KEYS = List.of("client_id", "handle_hash", "grant_id", "token_hash", "grant_id", "grant_id",
-      "assertion_hash", "bucket_key", "session_hash");
+      "assertion_hash", "bucket_key", "session_hash", "session_hash");
   private static final int PURGE_BATCH = 1000;
 
   private final Sql sql;
@@ -60,6 +62,7 @@ public final class JdbcStorage implements Storage {
   private final UpstreamTokenStore upstreamTokens;
   private final ClientAssertionStore clientAssertions;
   private final McpSessionStore mcpSessions;
+  private final LoginSessionStore loginSessions;
 
   private JdbcStorage(DataSource dataSource, Dialect dialect, Clock clock) {
     this.sql = new Sql(dataSource);
@@ -72,6 +75,7 @@ public final class JdbcStorage implements Storage {
     this.clientAssertions = new JdbcClientAssertionStore(sql, dialect, clock);
     this.rateLimits = new JdbcRateLimitStore(sql, dialect);
     this.mcpSessions = new JdbcMcpSessionStore(sql, dialect, clock);
+    this.loginSessions = new JdbcLoginSessionStore(sql, dialect, clock);
   }
 
   public static Builder builder(DataSource dataSource) {
@@ -122,6 +126,11 @@ public final class JdbcStorage implements Storage {
   @Override
   public McpSessionStore mcpSessions() {
     return mcpSessions;
+  }
+
+  @Override
+  public Optional<LoginSessionStore> loginSessions() {
+    return Optional.of(loginSessions);
   }
 
   @Override

@@ -24,7 +24,7 @@ final class Migrations {
   /** In order; a released migration is never edited, only followed by a new one. */
   static final List<String> SCRIPTS = List.of("V1__create_tables.sql", "V2__upstream_tokens.sql",
       "V3__upstream_refresh_lease.sql", "V4__client_assertions.sql", "V5__rate_limit_buckets.sql",
-      "V6__mcp_sessions.sql");
+      "V6__mcp_sessions.sql", "V7__login_sessions.sql");
 
   private Migrations() {}
 

@@ -7,6 +7,7 @@ import dev.mcpauth.internal.ThrottledLog;
 import dev.mcpauth.store.ClientAssertionStore;
 import dev.mcpauth.store.ClientStore;
 import dev.mcpauth.store.GrantStore;
+import dev.mcpauth.store.LoginSessionStore;
 import dev.mcpauth.store.McpSessionStore;
 import dev.mcpauth.store.PendingAuthorizationStore;
 import dev.mcpauth.store.RateLimitStore;
@@ -26,6 +27,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +85,7 @@ public final class RedisStorage implements Storage {
   private final ClientAssertionStore clientAssertions = new ClientAssertions();
   private final RateLimitStore rateLimits = new RateLimits();
   private final McpSessionStore mcpSessions = new McpSessions();
+  private final LoginSessionStore loginSessions = new LoginSessions();
 
   private RedisStorage(Builder builder) {
     this.redis = builder.redis;
@@ -155,6 +158,11 @@ public final class RedisStorage implements Storage {
   @Override
   public McpSessionStore mcpSessions() {
     return mcpSessions;
+  }
+
+  @Override
+  public Optional<LoginSessionStore> loginSessions() {
+    return Optional.of(loginSessions);
   }
 
   @Override
@@ -302,6 +310,81 @@ public final class RedisStorage implements Storage {
           : Optional.empty();
     }
   }
+
+  /**
+   * Login sessions: {@code …:login:<hash>} holding {@code <signed-in millis> <expiry millis> <remembered
+   * consents, comma-separated, or -> <subject>}, with a TTL at that expiry; and per subject the set
+   * {@code …:login-subject:<subject>} of its sessions' hashes, which outlives each of them, so that all
+   * of a user's sessions can be ended. Saving and ending all are Lua scripts (atomic in Redis).
+   */
+  private final class LoginSessions implements LoginSessionStore {
+    @Override
+    public void save(TokenHash sessionId, LoginSession session) {
+      String consents = session.rememberedConsents().isEmpty() ? "-" : String.join(",", session.rememberedConsents());
+      String value = session.signedInAt().toEpochMilli() + " " + session.expiresAt().toEpochMilli() + " " + consents + " "
+          + session.subject();
+      long ttl = Math.max(1, Duration.between(clock.instant(), session.expiresAt()).toMillis());
+      call(() -> redis.eval(SAVE_LOGIN, List.of(loginKey(sessionId), subjectKey(session.subject())),
+          List.of(value, Long.toString(ttl), sessionId.value())));
+    }
+
+    @Override
+    public Optional<LoginSession> find(TokenHash sessionId) {
+      String value = call(() -> redis.get(loginKey(sessionId)));
+      if (value == null) {
+        return Optional.empty();
+      }
+      String[] parts = value.split(" ", 4);
+      long expiresAt = Long.parseLong(parts[1]);
+      Set<String> consents = parts[2].equals("-") ? Set.of() : Set.of(parts[2].split(","));
+      return clock.millis() < expiresAt
+          ? Optional.of(new LoginSession(parts[3], Instant.ofEpochMilli(Long.parseLong(parts[0])),
+              Instant.ofEpochMilli(expiresAt), consents))
+          : Optional.empty();
+    }
+
+    @Override
+    public void delete(TokenHash sessionId) {
+      String value = call(() -> redis.get(loginKey(sessionId)));
+      call(() -> redis.del(loginKey(sessionId)));
+      if (value != null) {
+        call(() -> redis.srem(subjectKey(value.split(" ", 4)[3]), sessionId.value()));
+      }
+    }
+
+    @Override
+    public void deleteAllOf(String subject) {
+      call(() -> redis.eval(DELETE_LOGINS, List.of(subjectKey(subject)), List.of(prefix + "login:")));
+    }
+
+    private String loginKey(TokenHash sessionId) {
+      return prefix + "login:" + sessionId.value();
+    }
+
+    private String subjectKey(String subject) {
+      return prefix + "login-subject:" + subject;
+    }
+  }
+
+  /** Saves a login session (KEYS 1, value ARGV 1, TTL ARGV 2) and adds its hash (ARGV 3) to its subject's set (KEYS 2). */
+  private static final String SAVE_LOGIN = """
+      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+      redis.call('SADD', KEYS[2], ARGV[3])
+      if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then
+        redis.call('PEXPIRE', KEYS[2], ARGV[2])
+      end
+      return 1
+      """;
+
+  /** Ends every session in a subject's set (KEYS 1), session keys under ARGV 1, and the set itself. */
+  private static final String DELETE_LOGINS = """
+      local hashes = redis.call('SMEMBERS', KEYS[1])
+      for _, hash in ipairs(hashes) do
+        redis.call('DEL', ARGV[1] .. hash)
+      end
+      redis.call('DEL', KEYS[1])
+      return #hashes
+      """;
 
   /**
    * Sealed upstream tokens: {@code …:upstream:<grant id>} holding {@code <expiry millis> <sealed>},

@@ -1,0 +1,185 @@
+package dev.mcpauth.authorization;
+
+import dev.mcpauth.store.LoginSessionStore;
+import dev.mcpauth.store.LoginSessionStore.LoginSession;
+import dev.mcpauth.store.TokenHash;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Keeps a browser signed in after a password login, so that the next authorization in that browser
+ * needs no password, and remembers the consents the user asked it to remember. A session ends at the
+ * first of: its idle timeout after the last use (each use is written to the store: authorizations are
+ * rare), its absolute lifetime after the password was checked, sign-out, and the revocation of any of
+ * the user's grants. Framework-neutral: an adapter carries the
+ * session id in an {@code HttpOnly} cookie. Thread-safe.
+ */
+public final class LoginSessions {
+  /** At most this many consents are remembered per session; the oldest make way (the set is unordered, so any). */
+  static final int MAX_REMEMBERED = 32;
+
+  private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
+  private final LoginSessionStore store;
+  private final Duration idleTimeout;
+  private final Duration absoluteLifetime;
+  private final Clock clock;
+  private final SecureRandom random;
+
+  /** A session as the page sees it: its id's hash, who, and what it remembers. */
+  public record Session(TokenHash id, LoginSession stored) {
+    public String subject() {
+      return stored.subject();
+    }
+  }
+
+  /** A new session: the id to put in the cookie (a secret), and how long the cookie may live. */
+  public record Started(String id, Duration maxAge) {
+    @Override
+    public String toString() {
+      return "Started[maxAge=" + maxAge + "]"; // never the id
+    }
+  }
+
+  public LoginSessions(LoginSessionStore store, Duration idleTimeout, Duration absoluteLifetime, Clock clock,
+      SecureRandom random) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.idleTimeout = positive(idleTimeout, "idleTimeout");
+    this.absoluteLifetime = positive(absoluteLifetime, "absoluteLifetime");
+    if (idleTimeout.compareTo(absoluteLifetime) > 0) {
+      throw new IllegalArgumentException("the idle timeout must not exceed the absolute lifetime");
+    }
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.random = Objects.requireNonNull(random, "random");
+  }
+
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  public Duration absoluteLifetime() {
+    return absoluteLifetime;
+  }
+
+  /** Signs {@code subject} in: a new session with a new random id (never one the browser brought). */
+  public Started start(String subject) {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    String id = BASE64URL.encodeToString(bytes);
+    Instant now = clock.instant();
+    store.save(TokenHash.of(id), new LoginSession(subject, now, expiry(now, now), Set.of()));
+    return new Started(id, absoluteLifetime);
+  }
+
+  /** The live session of a cookie's id, its idle timeout renewed; empty for an unknown, lapsed or malformed id. */
+  public Optional<Session> current(String id) {
+    if (id == null || id.length() != 43) {
+      return Optional.empty();
+    }
+    TokenHash hash = TokenHash.of(id);
+    Optional<LoginSession> found = store.find(hash);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    LoginSession session = found.get();
+    Instant now = clock.instant();
+    if (!session.expiresAt().isAfter(now)) {
+      return Optional.empty();
+    }
+    session = new LoginSession(session.subject(), session.signedInAt(), expiry(session.signedInAt(), now),
+        session.rememberedConsents());
+    store.save(hash, session);
+    return Optional.of(new Session(hash, session));
+  }
+
+  /**
+   * Whether the user asked this session to remember consent to exactly this request's client, redirect
+   * URI, resource and scopes; never when the client asked for consent or login to be shown again.
+   */
+  public boolean remembers(Session session, ConsentRequest request) {
+    return !request.consentPrompted() && !request.loginPrompted()
+        && session.stored().rememberedConsents().contains(consentKey(request));
+  }
+
+  /**
+   * Whether consent to this request may be remembered at all: only for a redirect to an https origin.
+   * A loopback or private-use-scheme redirect reaches whichever program on the device listens for it,
+   * so a remembered consent would let any local program obtain the user's tokens without a question.
+   */
+  public static boolean mayRemember(ConsentRequest request) {
+    return !request.loopbackRedirect() && !request.appRedirect()
+        && request.redirectUri().regionMatches(true, 0, "https://", 0, 8);
+  }
+
+  /**
+   * Remembers consent to exactly this request's client, redirect URI, resource and scopes for as long
+   * as the session lives; ignored where {@link #mayRemember} says no.
+   */
+  public void remember(Session session, ConsentRequest request) {
+    if (!mayRemember(request)) {
+      return;
+    }
+    Set<String> remembered = new HashSet<>(session.stored().rememberedConsents());
+    if (remembered.size() >= MAX_REMEMBERED) {
+      remembered.remove(remembered.iterator().next());
+    }
+    remembered.add(consentKey(request));
+    LoginSession stored = session.stored();
+    store.save(session.id(), new LoginSession(stored.subject(), stored.signedInAt(), stored.expiresAt(), remembered));
+  }
+
+  /** Signs out the browser holding {@code id}. */
+  public void end(String id) {
+    if (id != null && !id.isEmpty()) {
+      store.delete(TokenHash.of(id));
+    }
+  }
+
+  /** Signs {@code subject} out everywhere. */
+  public void endAllOf(String subject) {
+    store.deleteAllOf(Objects.requireNonNull(subject, "subject"));
+  }
+
+  /** Idle timeout after {@code now}, but never past the absolute lifetime. */
+  private Instant expiry(Instant signedInAt, Instant now) {
+    Instant idle = now.plus(idleTimeout);
+    Instant absolute = signedInAt.plus(absoluteLifetime);
+    return idle.isBefore(absolute) ? idle : absolute;
+  }
+
+  /**
+   * One hash for client, redirect URI, resource and sorted scopes, each length-prefixed so that no two
+   * different requests produce the same text.
+   */
+  static String consentKey(ConsentRequest request) {
+    StringBuilder text = new StringBuilder();
+    append(text, request.clientId());
+    append(text, request.redirectUri());
+    append(text, request.resource());
+    for (String scope : new TreeSet<>(request.scopes())) {
+      append(text, scope);
+    }
+    return TokenHash.of(text.toString()).value();
+  }
+
+  private static void append(StringBuilder text, String part) {
+    text.append(part.getBytes(StandardCharsets.UTF_8).length).append(':').append(part);
+  }
+
+  private static Duration positive(Duration duration, String name) {
+    Objects.requireNonNull(duration, name);
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive");
+    }
+    return duration;
+  }
+}
