@@ -117,6 +117,44 @@ async function wrongPassword(page, callbacks) {
   return { ...found, retryCode: Boolean(retry.code), retryState: retry.state };
 }
 
+/**
+ * A login session: signed in once with the password, the next authorization in the same browser asks
+ * for none; the cookie is out of reach of scripts; after signing out the password is asked again.
+ */
+async function signedIn(page, callbacks) {
+  await page.goto(authorizationUrl('s4'));
+  await page.getByLabel('User name').fill('alice');
+  await page.getByLabel('Password').fill('wonderland');
+  await page.getByRole('button', { name: 'Approve' }).click();
+  check(query(await redirected(page)).state === 's4', 'the first approval did not come back');
+
+  await page.goto(authorizationUrl('s5'));
+  const shown = {
+    signedInAs: (await page.locator('p', { hasText: 'Signed in as' }).textContent()).trim(),
+    passwordFields: await page.locator('input[type=password]').count(),
+    cookieVisibleToScript: (await page.evaluate(() => document.cookie)).includes('mcp-auth-login'),
+    cookie: (await page.context().cookies()).find((cookie) => cookie.name === 'mcp-auth-login') ?? null,
+  };
+  await screenshot(page, 'signed-in.png');
+  await page.getByRole('button', { name: 'Approve' }).click();
+  const second = query(await redirected(page));
+  check(second.code && second.state === 's5', `the signed-in approval redirected with ${JSON.stringify(second)}`);
+
+  await page.goto(new URL('/authorize/logout', base).href);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Signed out' }).waitFor();
+  await page.goto(authorizationUrl('s6'));
+  const afterSignOut = { passwordFields: await page.locator('input[type=password]').count() };
+  return {
+    ...shown,
+    cookieHttpOnly: shown.cookie?.httpOnly ?? null,
+    cookieSameSite: shown.cookie?.sameSite ?? null,
+    secondCode: Boolean(second.code),
+    afterSignOut,
+    callbacks: callbacks.length,
+  };
+}
+
 async function deny(page) {
   await page.goto(authorizationUrl('s3'));
   // No credentials: the Deny button has formnovalidate, and denying needs no login.
@@ -203,6 +241,7 @@ try {
   findings.browser = browser.version();
   await scenario(browser, 'approve', approve);
   await scenario(browser, 'wrongPassword', wrongPassword);
+  await scenario(browser, 'signedIn', signedIn);
   await scenario(browser, 'deny', deny);
   await scenario(browser, 'framed', framed);
   await scenario(browser, 'errorPage', errorPage);

@@ -38,6 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -56,12 +57,12 @@ public final class ExampleServer implements AutoCloseable {
   private static final String RESOURCE_NAME = "mcp-auth example";
 
   private final Server jetty;
-  private final McpSyncServer mcp;
+  private final CompletableFuture<McpParts> mcp;
   private final AuthorizationServer authorizationServer;
   private final ExampleStore store;
   private final String baseUrl;
 
-  private ExampleServer(Server jetty, McpSyncServer mcp, AuthorizationServer authorizationServer, ExampleStore store,
+  private ExampleServer(Server jetty, CompletableFuture<McpParts> mcp, AuthorizationServer authorizationServer, ExampleStore store,
       String baseUrl) {
     this.jetty = jetty;
     this.mcp = mcp;
@@ -151,6 +152,11 @@ public final class ExampleServer implements AutoCloseable {
         options.baseUrl() == null ? null : URI.create(options.baseUrl()).getHost());
     String baseUrl = options.baseUrl() != null ? options.baseUrl() : "http://localhost:" + port;
     String resource = baseUrl + "/mcp";
+    String mcpPath = mcpPath(resource);
+    // Built on another thread while the rest starts; with a federated login, once the server is built.
+    CompletableFuture<McpParts> mcp = options.identity() == null || options.resourceServerMode()
+        ? inBackground(() -> mcpServer(mcpPath, new McpAuthContextExtractor(null), new ExampleTools(null)))
+        : null;
 
     ScopePolicy scopePolicy = ScopePolicy.builder().always(ExampleTools.READ).tool("write_note", ExampleTools.WRITE).build();
     OriginGuard originGuard = OriginGuard.forResource(resource).allowOrigins(options.allowedOrigins().toArray(String[]::new));
@@ -198,24 +204,23 @@ public final class ExampleServer implements AutoCloseable {
           .build();
     }
 
-    JacksonMcpJsonMapper jsonMapper = new JacksonMcpJsonMapper(new ObjectMapper().registerModule(McpErrorBodies.jacksonModule()));
-    HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-        .jsonMapper(jsonMapper)
-        .mcpEndpoint(auth.mcpPath())
-        .contextExtractor(new McpAuthContextExtractor(
-            authorizationServer == null ? null : authorizationServer.upstreamSession().orElse(null)))
-        .build();
-    McpSyncServer mcp = McpServer.sync(transport)
-        .serverInfo("mcp-auth-example", "0.1.0")
-        .jsonMapper(jsonMapper)
-        .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-        .tools(new ExampleTools(authorizationServer == null ? null
-            : authorizationServer.upstreamLogin().map(login -> login.provider()).orElse(null)).all())
-        .build();
+    if (mcp == null) { // a federated login: the tools and the context need the server's upstream login
+      AuthorizationServer built = authorizationServer;
+      mcp = inBackground(() -> mcpServer(mcpPath, new McpAuthContextExtractor(built.upstreamSession().orElse(null)),
+          new ExampleTools(built.upstreamLogin().map(login -> login.provider()).orElse(null))));
+    }
+    mcp.whenComplete((parts, failure) -> {
+      if (failure != null) {
+        LOG.error("The MCP server could not be built", failure);
+      }
+    });
+    if (!auth.mcpPath().equals(mcpPath)) {
+      throw new IllegalStateException("the MCP path " + auth.mcpPath() + " is not " + mcpPath);
+    }
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    ServletHolder mcpServlet = new ServletHolder("mcp", transport);
+    ServletHolder mcpServlet = new ServletHolder("mcp", new DeferredServlet(mcp.thenApply(McpParts::transport)));
     mcpServlet.setAsyncSupported(true);
     context.addServlet(mcpServlet, auth.mcpPath());
     context.addServletContainerInitializer(auth.initializer());
@@ -226,6 +231,40 @@ public final class ExampleServer implements AutoCloseable {
           DEMO_USER);
     }
     return new ExampleServer(jetty, mcp, authorizationServer, store, baseUrl);
+  }
+
+  /** The official SDK's servlet transport, and the MCP server behind it. */
+  private record McpParts(HttpServletStreamableServerTransportProvider transport, McpSyncServer server) {}
+
+  private static McpParts mcpServer(String mcpPath, McpAuthContextExtractor contextExtractor, ExampleTools tools) {
+    JacksonMcpJsonMapper jsonMapper = new JacksonMcpJsonMapper(new ObjectMapper().registerModule(McpErrorBodies.jacksonModule()));
+    HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
+        .jsonMapper(jsonMapper)
+        .mcpEndpoint(mcpPath)
+        .contextExtractor(contextExtractor)
+        .build();
+    McpSyncServer server = McpServer.sync(transport)
+        .serverInfo("mcp-auth-example", "0.1.0")
+        .jsonMapper(jsonMapper)
+        .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+        .tools(tools.all())
+        .build();
+    return new McpParts(transport, server);
+  }
+
+  /** Runs {@code build} on a thread of its own (start-up work for the second CPU). */
+  private static <T> CompletableFuture<T> inBackground(java.util.function.Supplier<T> build) {
+    return CompletableFuture.supplyAsync(build, task -> {
+      Thread thread = new Thread(task, "mcp-server-build");
+      thread.setDaemon(true);
+      thread.start();
+    });
+  }
+
+  /** The path of the MCP endpoint, as {@link McpAuthServlets#mcpPath()} derives it from the resource. */
+  private static String mcpPath(String resource) {
+    String path = URI.create(resource).getRawPath();
+    return path == null || path.isEmpty() ? "/" : path;
   }
 
   private static void upstream(ExampleOptions.Identity identity, String baseUrl, AuthorizationServer.Builder builder) {
@@ -322,7 +361,11 @@ public final class ExampleServer implements AutoCloseable {
   @Override
   public void close() {
     try {
-      mcp.closeGracefully();
+      try {
+        mcp.join().server().closeGracefully();
+      } catch (java.util.concurrent.CompletionException neverBuilt) {
+        // logged when a request first needed it; nothing to close
+      }
       jetty.stop();
       if (store != null) {
         store.close();

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The login and consent page in a real headless Chromium (see {@code
- * src/test/node/browser-consent.mjs}): approve, wrong password then retry, deny, the page framed by
- * another site, and the error page for an unknown client. The code the browser brings back is then
+ * src/test/node/browser-consent.mjs}): approve, wrong password then retry, a signed-in browser asked
+ * for no password until it signs out, deny, the page framed by another site, and the error page for
+ * an unknown client. The code the browser brings back is then
  * redeemed here, so the whole front channel is proven with a real browser's cookies, form handling,
  * redirects and frame blocking. Screenshots and the script's findings land in {@code
  * target/screenshots}.
@@ -118,6 +119,16 @@ class BrowserConsentTest {
     assertThat(wrong.get("retryCode").asBoolean()).isTrue();
     assertThat(wrong.get("retryState").asText()).isEqualTo("s2");
 
+    JsonNode signedIn = report.get("signedIn");
+    assertThat(signedIn.get("signedInAs").asText()).startsWith("Signed in as alice.");
+    assertThat(signedIn.get("passwordFields").asInt()).isZero();
+    assertThat(signedIn.get("cookieVisibleToScript").asBoolean()).isFalse();
+    assertThat(signedIn.get("cookieHttpOnly").asBoolean()).isTrue();
+    assertThat(signedIn.get("cookieSameSite").asText()).isEqualTo("Lax");
+    assertThat(signedIn.get("secondCode").asBoolean()).isTrue();
+    assertThat(signedIn.get("afterSignOut").get("passwordFields").asInt()).isEqualTo(1);
+    assertThat(signedIn.get("callbacks").asInt()).isEqualTo(2);
+
     JsonNode deny = report.get("deny");
     assertThat(deny.get("error").asText()).isEqualTo("access_denied");
     assertThat(deny.get("state").asText()).isEqualTo("s3");
@@ -144,11 +155,13 @@ class BrowserConsentTest {
     assertThat(error.get("forms").asInt()).isZero();
     assertThat(error.get("callbacks").asInt()).isZero();
 
-    // The client's listener got exactly the three redirects the user consented or refused to, once each.
-    assertThat(CALLBACK_QUERIES).hasSize(3);
+    // The client's listener got exactly the five redirects the user consented or refused to, once each.
+    assertThat(CALLBACK_QUERIES).hasSize(5);
     assertThat(CALLBACK_QUERIES.get(0)).contains("code=" + approve.get("code").asText()).contains("state=s1");
     assertThat(CALLBACK_QUERIES.get(1)).contains("code=").contains("state=s2");
-    assertThat(CALLBACK_QUERIES.get(2)).contains("error=access_denied").contains("state=s3").doesNotContain("code=");
+    assertThat(CALLBACK_QUERIES.get(2)).contains("code=").contains("state=s4");
+    assertThat(CALLBACK_QUERIES.get(3)).contains("code=").contains("state=s5");
+    assertThat(CALLBACK_QUERIES.get(4)).contains("error=access_denied").contains("state=s3").doesNotContain("code=");
 
     // The code the browser brought back is real: it redeems for tokens with the PKCE verifier.
     HttpResponse<String> token = post("/token", "application/x-www-form-urlencoded", form(Map.of(

@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
 final class LegitimateClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String REDIRECT = "http://127.0.0.1:33418/callback";
+  /** An https redirect: the only kind for which a consent may be remembered. */
+  private static final String WEB_REDIRECT = "https://app.example.com/callback";
 
   private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
       .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
@@ -56,21 +58,57 @@ final class LegitimateClient {
    * login and consent as {@code user}, the code exchanged; the access token.
    */
   String authorizeWithLogin(String clientId, String user, String password) throws Exception {
+    return authorize(clientId, REDIRECT, Map.of("username", user, "password", password));
+  }
+
+  /**
+   * One complete flow in a browser already signed in (a login session): the page asks for no
+   * password, the user approves, the code is exchanged; the access token.
+   */
+  String authorizeSignedIn(String clientId) throws Exception {
+    return authorize(clientId, REDIRECT, Map.of());
+  }
+
+  /**
+   * Signs in as {@code user} and approves {@code clientId} (registered by {@link #registerWeb}) with
+   * "remember my approval"; the access token.
+   */
+  String authorizeRemembering(String clientId, String user, String password) throws Exception {
+    return authorize(clientId, WEB_REDIRECT, Map.of("username", user, "password", password, "remember", "yes"));
+  }
+
+  /** One complete flow whose consent this browser remembers: the authorization request answers with the code. */
+  String authorizeRemembered(String clientId) throws Exception {
     CodeVerifier verifier = new CodeVerifier();
-    String query = form(Map.of("response_type", "code", "client_id", clientId, "redirect_uri", REDIRECT,
-        "code_challenge", CodeChallenge.compute(CodeChallengeMethod.S256, verifier).getValue(),
-        "code_challenge_method", "S256", "state", "s", "resource", mcpEndpoint.toString(), "scope", "mcp:read"));
-    HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/authorize?" + query)).build(),
+    HttpResponse<String> redirected = http.send(HttpRequest.newBuilder(authorizationRequest(clientId, verifier, WEB_REDIRECT))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    expect(redirected, 302);
+    return exchange(clientId, verifier, WEB_REDIRECT, redirected.headers().firstValue("Location").orElseThrow());
+  }
+
+  private String authorize(String clientId, String redirect, Map<String, String> credentials) throws Exception {
+    CodeVerifier verifier = new CodeVerifier();
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(authorizationRequest(clientId, verifier, redirect)).build(),
         HttpResponse.BodyHandlers.ofString());
     expect(page, 200);
-    HttpResponse<String> approved = post(baseUrl + "/authorize/consent", "application/x-www-form-urlencoded",
-        form(Map.of("handle", field(page.body(), "handle"), "form_token", field(page.body(), "form_token"),
-            "decision", "approve", "username", user, "password", password)));
+    Map<String, String> fields = new LinkedHashMap<>(Map.of("handle", field(page.body(), "handle"),
+        "form_token", field(page.body(), "form_token"), "decision", "approve"));
+    fields.putAll(credentials);
+    HttpResponse<String> approved = post(baseUrl + "/authorize/consent", "application/x-www-form-urlencoded", form(fields));
     expect(approved, 302);
-    String location = approved.headers().firstValue("Location").orElseThrow();
+    return exchange(clientId, verifier, redirect, approved.headers().firstValue("Location").orElseThrow());
+  }
+
+  private URI authorizationRequest(String clientId, CodeVerifier verifier, String redirect) {
+    return URI.create(baseUrl + "/authorize?" + form(Map.of("response_type", "code", "client_id", clientId,
+        "redirect_uri", redirect, "code_challenge", CodeChallenge.compute(CodeChallengeMethod.S256, verifier).getValue(),
+        "code_challenge_method", "S256", "state", "s", "resource", mcpEndpoint.toString(), "scope", "mcp:read")));
+  }
+
+  private String exchange(String clientId, CodeVerifier verifier, String redirect, String location) throws Exception {
     String code = URLDecoder.decode(location.replaceAll(".*[?&]code=([^&]+).*", "$1"), StandardCharsets.UTF_8);
     HttpResponse<String> token = post(baseUrl + "/token", "application/x-www-form-urlencoded", form(Map.of(
-        "grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT, "client_id", clientId,
+        "grant_type", "authorization_code", "code", code, "redirect_uri", redirect, "client_id", clientId,
         "code_verifier", verifier.getValue(), "resource", mcpEndpoint.toString())));
     expect(token, 200);
     return JSON.readTree(token.body()).get("access_token").asText();
@@ -127,6 +165,14 @@ final class LegitimateClient {
     return post(baseUrl + "/authorize/consent", "application/x-www-form-urlencoded",
         form(Map.of("handle", field(page.body(), "handle"), "form_token", field(page.body(), "form_token"),
             "decision", "approve", "username", user, "password", password))).statusCode();
+  }
+
+  /** A client with an https redirect URI; its client id. */
+  String registerWeb() throws Exception {
+    HttpResponse<String> registered = post(baseUrl + "/register", "application/json",
+        "{\"redirect_uris\":[\"" + WEB_REDIRECT + "\"],\"token_endpoint_auth_method\":\"none\"}");
+    expect(registered, 201);
+    return JSON.readTree(registered.body()).get("client_id").asText();
   }
 
   String register() throws Exception {

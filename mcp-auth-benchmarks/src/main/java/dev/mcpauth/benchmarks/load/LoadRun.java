@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * The load run of issue 14: start-up to the first answered request, then throughput, latency
  * percentiles, server CPU and heap allocation per operation, resident memory and heap after a full GC
  * for registration, guarded MCP calls next to an unguarded baseline in the same process, and complete
- * authorization-code + PKCE flows with a login each. The server runs in a JVM of its own on loopback;
+ * authorization-code + PKCE flows: with a password login each, in a browser signed in already (its
+ * login session), and with the consent remembered as well. The server runs in a JVM of its own on loopback;
  * bounded in time. Each phase is first warmed up (the JIT compilers need well over 5 s on two CPUs
  * shared with the client), then measured in rounds that interleave the phases; figures are medians.
  *
@@ -113,6 +114,18 @@ public final class LoadRun {
         LegitimateClient client = new LegitimateClient(base, server.mcpEndpoint());
         String clientId = client.register();
         return () -> client.authorizeWithLogin(clientId, "alice", "change-me");
+      }));
+      phases.add(new Phase("flow, signed in", () -> {
+        LegitimateClient client = new LegitimateClient(base, server.mcpEndpoint());
+        String clientId = client.register();
+        client.authorizeWithLogin(clientId, "alice", "change-me"); // the login session starts here
+        return () -> client.authorizeSignedIn(clientId);
+      }));
+      phases.add(new Phase("flow, consent remembered", () -> {
+        LegitimateClient client = new LegitimateClient(base, server.mcpEndpoint());
+        String clientId = client.registerWeb();
+        client.authorizeRemembering(clientId, "alice", "change-me");
+        return () -> client.authorizeRemembered(clientId);
       }));
       phases.removeIf(phase -> !phase.name.contains(only));
       ExecutorService pool = Executors.newFixedThreadPool(threads);
