@@ -18,14 +18,17 @@ import java.util.TreeSet;
 /**
  * Keeps a browser signed in after a password login, so that the next authorization in that browser
  * needs no password, and remembers the consents the user asked it to remember. A session ends at the
- * first of: its idle timeout after the last use (each use is written to the store: authorizations are
- * rare), its absolute lifetime after the password was checked, sign-out, and the revocation of any of
+ * first of: its idle timeout after the last use (renewed in the store at most once a minute), its
+ * absolute lifetime after the password was checked, sign-out, and the revocation of any of
  * the user's grants. Framework-neutral: an adapter carries the
  * session id in an {@code HttpOnly} cookie. Thread-safe.
  */
 public final class LoginSessions {
   /** At most this many consents are remembered per session; the oldest make way (the set is unordered, so any). */
   static final int MAX_REMEMBERED = 32;
+
+  /** A use renews the idle timeout in the store only when that moves it by more than this. */
+  static final Duration RENEWAL_STEP = Duration.ofMinutes(1);
 
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -95,9 +98,13 @@ public final class LoginSessions {
     if (!session.expiresAt().isAfter(now)) {
       return Optional.empty();
     }
-    session = new LoginSession(session.subject(), session.signedInAt(), expiry(session.signedInAt(), now),
-        session.rememberedConsents());
-    store.save(hash, session);
+    Instant renewed = expiry(session.signedInAt(), now);
+    if (renewed.isAfter(session.expiresAt().plus(RENEWAL_STEP))) { // written at most once a minute per session
+      session = new LoginSession(session.subject(), session.signedInAt(), renewed, session.rememberedConsents());
+      if (!store.replace(hash, session)) {
+        return Optional.empty(); // ended meanwhile (sign-out, revocation): stays ended
+      }
+    }
     return Optional.of(new Session(hash, session));
   }
 
@@ -116,8 +123,32 @@ public final class LoginSessions {
    * so a remembered consent would let any local program obtain the user's tokens without a question.
    */
   public static boolean mayRemember(ConsentRequest request) {
-    return !request.loopbackRedirect() && !request.appRedirect()
-        && request.redirectUri().regionMatches(true, 0, "https://", 0, 8);
+    if (request.loopbackRedirect() || request.appRedirect()
+        || !request.redirectUri().regionMatches(true, 0, "https://", 0, 8)) {
+      return false;
+    }
+    return isPublicDnsName(java.net.URI.create(request.redirectUri()).getHost());
+  }
+
+  /**
+   * Whether a host is a DNS name that cannot mean this machine: no IP literal in any spelling
+   * ({@code 127.0.0.2}, {@code 2130706433}, {@code 0x7f000001}, {@code [::ffff:127.0.0.1]}), no
+   * {@code localhost} or {@code *.localhost} (RFC 6761 §6.3), with or without a trailing dot. A name's
+   * last label must be letters (or an IDN {@code xn--} label), as every top-level domain is.
+   */
+  static boolean isPublicDnsName(String host) {
+    if (host == null || host.isEmpty() || host.startsWith("[")) {
+      return false;
+    }
+    String name = host.toLowerCase(java.util.Locale.ROOT);
+    if (name.endsWith(".")) {
+      name = name.substring(0, name.length() - 1);
+    }
+    if (name.equals("localhost") || name.endsWith(".localhost") || !name.contains(".")) {
+      return false;
+    }
+    String last = name.substring(name.lastIndexOf('.') + 1);
+    return last.matches("[a-z]{2,63}") || last.matches("xn--[a-z0-9-]{1,59}");
   }
 
   /**
@@ -134,7 +165,7 @@ public final class LoginSessions {
     }
     remembered.add(consentKey(request));
     LoginSession stored = session.stored();
-    store.save(session.id(), new LoginSession(stored.subject(), stored.signedInAt(), stored.expiresAt(), remembered));
+    store.replace(session.id(), new LoginSession(stored.subject(), stored.signedInAt(), stored.expiresAt(), remembered));
   }
 
   /** Signs out the browser holding {@code id}. */

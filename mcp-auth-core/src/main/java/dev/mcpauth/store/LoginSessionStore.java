@@ -29,8 +29,15 @@ public interface LoginSessionStore {
     }
   }
 
-  /** Saves a session under its id, replacing an earlier save of the same id; it lapses at its expiry. */
+  /** Saves a new session under its id; it lapses at its expiry. */
   void save(TokenHash sessionId, LoginSession session);
+
+  /**
+   * Replaces a live session (renewed, or remembering one more consent), atomically: when it has
+   * lapsed or been deleted meanwhile, nothing is written and the answer is {@code false}, so that a
+   * request in flight cannot bring back a session that a sign-out or a revocation just ended.
+   */
+  boolean replace(TokenHash sessionId, LoginSession session);
 
   /** The session, empty if there is none or it has lapsed. */
   java.util.Optional<LoginSession> find(TokenHash sessionId);

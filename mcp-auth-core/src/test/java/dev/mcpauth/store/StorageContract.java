@@ -323,6 +323,28 @@ public abstract class StorageContract {
     assertThat(loginSessions(storage).find(bob)).isPresent();
   }
 
+  @Test
+  void loginSessionsWhenReplacedLiveThenChangedButWhenEndedMeanwhileThenNotBroughtBack() {
+    TokenHash live = TokenHash.of(id());
+    TokenHash ended = TokenHash.of(id());
+    Instant expiresAt = clock.instant().plus(Duration.ofHours(1));
+    for (TokenHash session : List.of(live, ended)) {
+      loginSessions(storage).save(session, new LoginSessionStore.LoginSession("alice", clock.instant(), expiresAt, Set.of()));
+    }
+    loginSessions(storage).delete(ended);
+    LoginSessionStore.LoginSession renewed = new LoginSessionStore.LoginSession("alice", clock.instant(),
+        expiresAt.plus(Duration.ofMinutes(5)), Set.of(TokenHash.of(id()).value()));
+
+    assertThat(loginSessions(secondInstance()).replace(live, renewed)).isTrue();
+    assertThat(loginSessions(secondInstance()).replace(ended, renewed)).isFalse();
+
+    assertThat(loginSessions(storage).find(live)).contains(renewed);
+    assertThat(loginSessions(storage).find(ended)).isEmpty();
+    loginSessions(storage).deleteAllOf("alice");
+    assertThat(loginSessions(storage).replace(live, renewed)).isFalse();
+    assertThat(loginSessions(storage).find(live)).isEmpty();
+  }
+
   // MCP sessions
 
   @Test

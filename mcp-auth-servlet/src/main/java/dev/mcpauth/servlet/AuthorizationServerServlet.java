@@ -40,6 +40,8 @@ public final class AuthorizationServerServlet extends HttpServlet {
   private final transient Routes routes;
   private final transient SourceAddresses sourceAddresses;
   private final transient BodyReader bodies;
+  /** The issuer's origin ({@code scheme://host[:port]}, RFC 6454), as a browser writes it in {@code Origin}. */
+  private final String issuerOrigin;
 
   /** Rate limits count by the connection's address: behind a proxy, use the other constructor. */
   public AuthorizationServerServlet(AuthorizationServer server, InteractionHandler pages) {
@@ -62,6 +64,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
     this.server = Objects.requireNonNull(server, "server");
     this.pages = Objects.requireNonNull(pages, "pages");
     this.routes = new Routes(server);
+    this.issuerOrigin = origin(java.net.URI.create(server.issuer()));
     this.sourceAddresses = Objects.requireNonNull(sourceAddresses, "sourceAddresses");
   }
 
@@ -241,6 +244,10 @@ public final class AuthorizationServerServlet extends HttpServlet {
       Pages.error(response, 415, "Use the form.");
       return;
     }
+    if (!sentFromThisOrigin(request)) {
+      Pages.error(response, 403, "This form was sent from another site.");
+      return;
+    }
     bodies.read(request, response, body -> {
       FormBodyRequest form;
       try {
@@ -271,11 +278,43 @@ public final class AuthorizationServerServlet extends HttpServlet {
       Pages.error(response, 405, "Use the form.");
       return;
     }
+    if (!sentFromThisOrigin(request)) {
+      Pages.error(response, 403, "This form was sent from another site.");
+      return;
+    }
     bodies.read(request, response, body -> showing(request, response, () -> {
-      server.loginSessions().ifPresent(sessions -> sessions.end(LoginCookie.read(request)));
+      server.loginSessions().ifPresent(sessions -> LoginCookie.readAll(request).forEach(sessions::end));
       LoginCookie.clear(request, response);
       Pages.write(response, 200, "Signed out", "<h1>Signed out</h1><p>This browser is signed out.</p>");
     }), (status, message) -> refusePage(response, status, message));
+  }
+
+  /**
+   * Whether a page's POST came from this server's own pages, as far as the browser tells: {@code
+   * Sec-Fetch-Site} is {@code same-origin} or {@code none} when sent, and {@code Origin}, when sent,
+   * is the issuer's origin (or {@code null} with {@code Sec-Fetch-Site: same-origin}). Cookies alone cannot tell: on http, a page of the same site (another port
+   * of localhost, a sibling host) shares them and can plant them. A request that carries neither
+   * header comes from no browser, and a form token bound to the browser is still required.
+   */
+  private boolean sentFromThisOrigin(HttpServletRequest request) {
+    String fetchSite = request.getHeader("Sec-Fetch-Site");
+    if (fetchSite != null && !fetchSite.equals("same-origin") && !fetchSite.equals("none")) {
+      return false;
+    }
+    String origin = request.getHeader("Origin");
+    if (origin == null || origin.equals(issuerOrigin)) {
+      return true;
+    }
+    // "null": what a browser sends for a POST from a page with Referrer-Policy: no-referrer, as these
+    // pages have (Fetch, "serializing a request origin"); ours only when the browser vouches for it.
+    return origin.equals("null") && "same-origin".equals(fetchSite);
+  }
+
+  private static String origin(java.net.URI uri) {
+    String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    int port = uri.getPort();
+    boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
+    return scheme + "://" + uri.getHost().toLowerCase(java.util.Locale.ROOT) + (defaultPort ? "" : ":" + port);
   }
 
   /** A page's body refused by the {@link BodyReader}: its status, with a message for a person. */

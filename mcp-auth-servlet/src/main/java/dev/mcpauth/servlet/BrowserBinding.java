@@ -70,11 +70,17 @@ final class BrowserBinding {
       return Optional.empty();
     }
     String wanted = request.isSecure() ? SECURE_NAME : PLAIN_NAME;
+    String found = null;
     for (Cookie cookie : cookies) {
-      if (wanted.equals(cookie.getName()) && cookie.getValue() != null && cookie.getValue().length() == 43) {
-        return Optional.of(cookie.getValue());
+      if (wanted.equals(cookie.getName())) {
+        if (found != null) {
+          // Two: on http a page of the same site (another port, a sibling host) can plant one with a
+          // more specific path and a key it knows. Trust neither.
+          return Optional.empty();
+        }
+        found = cookie.getValue();
       }
     }
-    return Optional.empty();
+    return found != null && found.length() == 43 ? Optional.of(found) : Optional.empty();
   }
 }

@@ -116,11 +116,13 @@ public final class ConsentPage implements InteractionHandler {
           context.complete(handle.get(), Decision.approve(singleSubject, pending.get().scopes()));
           return;
         }
-        Optional<String> typedName = single(request, USERNAME);
-        Optional<String> typedPassword = single(request, PASSWORD);
-        Optional<LoginSessions.Session> session = signedIn(pending.get(), context);
+        // Any user name or password field, even repeated, means a login by password: never fall back to
+        // the browser's session for a form that names someone.
+        boolean typed = request.getParameterValues(USERNAME) != null || request.getParameterValues(PASSWORD) != null;
+        Optional<LoginSessions.Session> session;
         String subject;
-        if (typedName.isEmpty() && typedPassword.isEmpty()) {
+        if (!typed) {
+          session = signedIn(pending.get(), context);
           if (session.isEmpty()) { // the form had no password fields, but the sign-in has ended since
             render(handle.get(), pending.get(), context, 200, "Your sign-in has ended. Enter your password.", "",
                 Optional.empty());
@@ -128,7 +130,7 @@ public final class ConsentPage implements InteractionHandler {
           }
           subject = session.get().subject();
         } else {
-          String username = typedName.orElse("");
+          String username = single(request, USERNAME).orElse("");
           // Counted before the password is checked, by name whether or not the user exists: a refused
           // attempt looks and takes the same for every name.
           Optional<Duration> wait = context.loginThrottle().tryAttempt(username, context.sourceAddress());
@@ -138,7 +140,7 @@ public final class ConsentPage implements InteractionHandler {
                 + wait.get().toSeconds() + " seconds.", username, Optional.empty());
             return;
           }
-          Optional<String> checked = users.authenticate(username, typedPassword.orElse(""));
+          Optional<String> checked = users.authenticate(username, single(request, PASSWORD).orElse(""));
           if (checked.isEmpty()) {
             render(handle.get(), pending.get(), context, 200, "Wrong user name or password.", username, Optional.empty());
             return;

@@ -38,6 +38,16 @@ final class LoginCookie {
     return found;
   }
 
+  /** Every value of the cookie the browser sent (sign-out ends each, planted or not). */
+  static java.util.List<String> readAll(HttpServletRequest request) {
+    Cookie[] cookies = request.getCookies();
+    if (cookies == null) {
+      return java.util.List.of();
+    }
+    String name = name(request.isSecure());
+    return java.util.Arrays.stream(cookies).filter(cookie -> cookie.getName().equals(name)).map(Cookie::getValue).toList();
+  }
+
   static void set(HttpServletRequest request, HttpServletResponse response, String id, Duration maxAge) {
     response.addCookie(cookie(request, id, (int) Math.min(Integer.MAX_VALUE, maxAge.toSeconds())));
   }

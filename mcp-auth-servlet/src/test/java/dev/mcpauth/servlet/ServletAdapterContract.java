@@ -1078,6 +1078,96 @@ abstract class ServletAdapterContract {
     assertThat(get(authorizeUrl(clientId, pkce().challenge(), "mcp:read"), Map.of()).statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void consentWhenPostedFromAnotherOriginOrSiteThenRefusedEvenWithItsFormTokenAndSession() throws Exception {
+    String clientId = register();
+    assertThat(login(clientId, "alice", "wonderland").statusCode()).isEqualTo(302);
+    for (Map<String, String> headers : List.of(Map.of("Origin", "http://localhost:9999"), Map.of("Origin", "null"),
+        Map.of("Sec-Fetch-Site", "same-site"), Map.of("Sec-Fetch-Site", "cross-site", "Origin", base))) {
+      HttpResponse<String> page = get(authorizeUrl(clientId, pkce().challenge(), "mcp:read"), Map.of());
+      HttpRequest.Builder forged = HttpRequest.newBuilder(URI.create(base + issuerPath("/authorize/consent")))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("handle", field(page.body(), "handle"),
+              "form_token", field(page.body(), "form_token"), "decision", "approve"))));
+      headers.forEach(forged::header);
+      HttpResponse<String> answer = send(forged);
+
+      assertThat(answer.statusCode()).as(headers.toString()).isEqualTo(403);
+      assertThat(answer.headers().firstValue("Location")).isEmpty();
+    }
+    HttpResponse<String> page = get(authorizeUrl(clientId, pkce().challenge(), "mcp:read"), Map.of());
+    HttpResponse<String> own = send(HttpRequest.newBuilder(URI.create(base + issuerPath("/authorize/consent")))
+        .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", base).header("Sec-Fetch-Site", "same-origin")
+        .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("handle", field(page.body(), "handle"),
+            "form_token", field(page.body(), "form_token"), "decision", "approve")))));
+    assertThat(own.statusCode()).as(own.body()).isEqualTo(302);
+  }
+
+  @Test
+  void consentWhenAnotherBrowserKeyCookieIsPlantedBesideTheRealOneThenFormRefused() throws Exception {
+    String clientId = register();
+    HttpResponse<String> page = get(authorizeUrl(clientId, pkce().challenge(), "mcp:read"), Map.of());
+    String handle = field(page.body(), "handle");
+    // A same-site page planted a key it knows (sent first, for its narrower path) and signs the form with it.
+    String planted = "P".repeat(43);
+    String jar = cookies.getCookieStore().getCookies().stream().map(java.net.HttpCookie::toString)
+        .collect(java.util.stream.Collectors.joining("; "));
+    HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    HttpResponse<String> answer = browser.send(HttpRequest.newBuilder(URI.create(base + issuerPath("/authorize/consent")))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Cookie", "mcp-auth-browser=" + planted + "; " + jar)
+        .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("handle", handle,
+            "form_token", new BrowserBinding().formToken(planted, handle), "decision", "approve", "username", "alice",
+            "password", "wonderland")))).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(answer.statusCode()).isEqualTo(403);
+    assertThat(answer.body()).contains("did not come from this browser");
+  }
+
+  @Test
+  void logoutWhenTheSessionCookieComesTwiceThenEachNamedSessionEnds() throws Exception {
+    String clientId = register();
+    assertThat(login(clientId, "alice", "wonderland").statusCode()).isEqualTo(302);
+    String session = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("mcp-auth-login"))
+        .findFirst().orElseThrow().getValue();
+    HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    HttpResponse<String> signedOut = browser.send(HttpRequest.newBuilder(URI.create(base + issuerPath("/authorize/logout")))
+        .header("Cookie", "mcp-auth-login=junk; mcp-auth-login=" + session)
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(signedOut.statusCode()).isEqualTo(200);
+    assertThat(get(authorizeUrl(clientId, pkce().challenge(), "mcp:read"), Map.of()).body())
+        .contains("name=\"password\"").doesNotContain("Signed in as");
+  }
+
+  @Test
+  void logoutWhenPostedFromAnotherOriginThenRefusedAndStillSignedIn() throws Exception {
+    String clientId = register();
+    assertThat(login(clientId, "alice", "wonderland").statusCode()).isEqualTo(302);
+
+    HttpResponse<String> forced = send(HttpRequest.newBuilder(URI.create(base + issuerPath("/authorize/logout")))
+        .header("Content-Type", "text/plain").header("Origin", "http://localhost:9999")
+        .POST(HttpRequest.BodyPublishers.ofString("x")));
+
+    assertThat(forced.statusCode()).isEqualTo(403);
+    assertThat(get(authorizeUrl(clientId, pkce().challenge(), "mcp:read"), Map.of()).body()).contains("Signed in as");
+  }
+
+  @Test
+  void consentWhenSignedInAndTheFormNamesAUserTwiceThenNotApprovedAsAnyone() throws Exception {
+    String clientId = register();
+    assertThat(login(clientId, "alice", "wonderland").statusCode()).isEqualTo(302);
+    HttpResponse<String> page = get(authorizeUrl(clientId, pkce().challenge(), "mcp:read"), Map.of());
+
+    HttpResponse<String> answer = post(issuerPath("/authorize/consent"), "application/x-www-form-urlencoded",
+        form(Map.of("handle", field(page.body(), "handle"), "form_token", field(page.body(), "form_token"),
+            "decision", "approve")) + "&username=bob&username=bob");
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.body()).contains("Wrong user name or password.");
+  }
+
   /** Approves a consent page without typing a password (signed in), optionally asking to remember. */
   HttpResponse<String> approveSignedIn(HttpResponse<String> page, boolean remember) throws Exception {
     Map<String, String> fields = new java.util.LinkedHashMap<>(Map.of("handle", field(page.body(), "handle"),

@@ -39,8 +39,42 @@ final class ExpiringMap<K, V> {
 
   /** Inserts or replaces; {@code expiresAt} {@code null} means never. */
   void put(K key, V value, Instant expiresAt) {
-    entries.put(key, newEntry(key, value, expiresAt));
+    forgetIndexOf(key, entries.put(key, newEntry(key, value, expiresAt)));
     purgeSome();
+  }
+
+  /**
+   * Replaces a live entry's value and expiry, atomically; nothing when there is none (lapsed or
+   * removed meanwhile). @return whether it replaced
+   */
+  boolean replaceIfLive(K key, V value, Instant expiresAt) {
+    boolean[] replaced = new boolean[1];
+    Object[] previous = new Object[1];
+    entries.computeIfPresent(key, (k, entry) -> {
+      if (!live(entry)) {
+        return entry;
+      }
+      replaced[0] = true;
+      previous[0] = entry;
+      return newEntry(k, value, expiresAt);
+    });
+    @SuppressWarnings("unchecked")
+    Entry<V> old = (Entry<V>) previous[0];
+    forgetIndexOf(key, old);
+    purgeSome();
+    return replaced[0];
+  }
+
+  /** Drops a replaced entry's expiry record, so that an often-renewed key keeps one record, not one per renewal. */
+  private void forgetIndexOf(K key, Entry<V> replaced) {
+    if (replaced != null && replaced.expiresAt != null) {
+      byExpiry.remove(new Expiry<>(replaced.expiresAt, replaced.sequence, key));
+    }
+  }
+
+  /** Records in the expiry index (for tests: it must not outgrow the map). */
+  int indexSize() {
+    return byExpiry.size();
   }
 
   /** Inserts unless a live entry is there, atomically. @return whether it inserted */

@@ -114,6 +114,11 @@ public final class InMemoryStorage implements Storage {
     }
 
     @Override
+    public boolean replace(TokenHash sessionId, LoginSession session) {
+      return map.replaceIfLive(sessionId, session, session.expiresAt());
+    }
+
+    @Override
     public Optional<LoginSession> find(TokenHash sessionId) {
       return map.get(sessionId);
     }

@@ -33,6 +33,20 @@ final class JdbcLoginSessionStore implements LoginSessionStore {
   }
 
   @Override
+  public boolean replace(TokenHash sessionId, LoginSession session) {
+    // An UPDATE of a live row only: a row deleted meanwhile (sign-out, revocation) stays deleted.
+    return sql.update("UPDATE mcp_auth_login_session SET subject = ?, signed_in_at = ?, expires_at = ?,"
+        + " remembered_consents = ? WHERE session_hash = ? AND expires_at > ?", s -> {
+          s.setString(1, session.subject());
+          s.setLong(2, session.signedInAt().toEpochMilli());
+          s.setLong(3, session.expiresAt().toEpochMilli());
+          s.setString(4, String.join(",", session.rememberedConsents()));
+          s.setString(5, sessionId.value());
+          s.setLong(6, clock.millis());
+        }) == 1;
+  }
+
+  @Override
   public Optional<LoginSession> find(TokenHash sessionId) {
     return sql.queryOne("SELECT subject, signed_in_at, expires_at, remembered_consents FROM mcp_auth_login_session"
             + " WHERE session_hash = ? AND expires_at > ?",

@@ -320,12 +320,26 @@ public final class RedisStorage implements Storage {
   private final class LoginSessions implements LoginSessionStore {
     @Override
     public void save(TokenHash sessionId, LoginSession session) {
-      String consents = session.rememberedConsents().isEmpty() ? "-" : String.join(",", session.rememberedConsents());
-      String value = session.signedInAt().toEpochMilli() + " " + session.expiresAt().toEpochMilli() + " " + consents + " "
-          + session.subject();
-      long ttl = Math.max(1, Duration.between(clock.instant(), session.expiresAt()).toMillis());
       call(() -> redis.eval(SAVE_LOGIN, List.of(loginKey(sessionId), subjectKey(session.subject())),
-          List.of(value, Long.toString(ttl), sessionId.value())));
+          List.of(value(session), Long.toString(ttl(session)), sessionId.value())));
+    }
+
+    private String value(LoginSession session) {
+      String consents = session.rememberedConsents().isEmpty() ? "-" : String.join(",", session.rememberedConsents());
+      return session.signedInAt().toEpochMilli() + " " + session.expiresAt().toEpochMilli() + " " + consents + " "
+          + session.subject();
+    }
+
+    private long ttl(LoginSession session) {
+      return Math.max(1, Duration.between(clock.instant(), session.expiresAt()).toMillis());
+    }
+
+    @Override
+    public boolean replace(TokenHash sessionId, LoginSession session) {
+      // SET … XX: only over a key that is still there, so a deleted session stays deleted.
+      Object replaced = call(() -> redis.eval(REPLACE_LOGIN, List.of(loginKey(sessionId), subjectKey(session.subject())),
+          List.of(value(session), Long.toString(ttl(session)), sessionId.value())));
+      return Long.valueOf(1).equals(replaced);
     }
 
     @Override
@@ -370,6 +384,17 @@ public final class RedisStorage implements Storage {
   private static final String SAVE_LOGIN = """
       redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
       redis.call('SADD', KEYS[2], ARGV[3])
+      if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then
+        redis.call('PEXPIRE', KEYS[2], ARGV[2])
+      end
+      return 1
+      """;
+
+  /** Like {@link #SAVE_LOGIN}, but only over a session key that still exists; 1 if it did. */
+  private static final String REPLACE_LOGIN = """
+      if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'XX') then
+        return 0
+      end
       if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then
         redis.call('PEXPIRE', KEYS[2], ARGV[2])
       end
