@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * authorization-code + PKCE flows: with a password login each, in a browser signed in already (its
  * login session), and with the consent remembered as well. The server runs in a JVM of its own on loopback;
  * bounded in time. Each phase is first warmed up (the JIT compilers need well over 5 s on two CPUs
- * shared with the client), then measured in rounds that interleave the phases; figures are medians.
+ * shared with the client), then measured in rounds that interleave the phases of its group; figures
+ * are medians. The groups run in turn: the MCP calls with and without the guard, registration (which
+ * fills the store), the flows.
  *
  * <pre>{@code
  * java -cp mcp-auth-benchmarks/target/benchmarks.jar dev.mcpauth.benchmarks.load.LoadRun \
@@ -44,6 +46,9 @@ public final class LoadRun {
   private LoadRun() {}
 
   public static void main(String[] args) throws Exception {
+    // Below Jetty's 30 s idle timeout: a client idle while other phases run must not reuse a connection
+    // the server is closing at that moment ("header parser received no bytes").
+    System.setProperty("jdk.httpclient.keepalive.timeout", "15");
     Path exampleJar = null;
     int seconds = 10;
     int warmup = 10;
@@ -90,59 +95,67 @@ public final class LoadRun {
       String base = server.baseUrl();
       System.out.printf(Locale.ROOT, "%nquick start at %s: heap after a full GC %d KiB, resident %d KiB before load%n",
           base, server.heapAfterGcKib(), server.residentKib());
-      List<Phase> phases = new ArrayList<>();
-      phases.add(new Phase("registration", () -> {
+      // Groups, measured one after the other: the guard against its baseline first, before registration
+      // fills the store (a larger heap slows every later phase); the flows last.
+      List<Phase> calls = new ArrayList<>();
+      List<Phase> registration = new ArrayList<>();
+      List<Phase> flows = new ArrayList<>();
+      registration.add(new Phase("registration", () -> {
         LegitimateClient client = new LegitimateClient(base, server.mcpEndpoint());
         return client::register;
       }, () -> new WrkRequest(URI.create(base + "/register"), Map.of("Content-Type", "application/json"),
           LegitimateClient.REGISTRATION)));
-      phases.add(new Phase("MCP call, guarded (/mcp)", () -> {
+      calls.add(new Phase("MCP call, guarded (/mcp)", () -> {
         LegitimateClient client = new LegitimateClient(base, server.mcpEndpoint()).connect("alice", "change-me");
         return client::callTool;
       }, () -> {
         LegitimateClient client = new LegitimateClient(base, server.mcpEndpoint()).connect("alice", "change-me");
         return new WrkRequest(client.mcpEndpoint(), client.mcpHeaders(), LegitimateClient.CALL_TOOL);
       }));
-      phases.add(new Phase("MCP call, unguarded", () -> {
+      calls.add(new Phase("MCP call, unguarded", () -> {
         LegitimateClient client = new LegitimateClient(base, URI.create(base + "/baseline")).connectWithoutToken();
         return client::callTool;
       }, () -> {
         LegitimateClient client = new LegitimateClient(base, URI.create(base + "/baseline")).connectWithoutToken();
         return new WrkRequest(client.mcpEndpoint(), client.mcpHeaders(), LegitimateClient.CALL_TOOL);
       }));
-      phases.add(new Phase("flow with login", () -> {
+      flows.add(new Phase("flow with login", () -> {
         LegitimateClient client = new LegitimateClient(base, server.mcpEndpoint());
         String clientId = client.register();
         return () -> client.authorizeWithLogin(clientId, "alice", "change-me");
       }));
-      phases.add(new Phase("flow, signed in", () -> {
+      flows.add(new Phase("flow, signed in", () -> {
         LegitimateClient client = new LegitimateClient(base, server.mcpEndpoint());
         String clientId = client.register();
         client.authorizeWithLogin(clientId, "alice", "change-me"); // the login session starts here
         return () -> client.authorizeSignedIn(clientId);
       }));
-      phases.add(new Phase("flow, consent remembered", () -> {
+      flows.add(new Phase("flow, consent remembered", () -> {
         LegitimateClient client = new LegitimateClient(base, server.mcpEndpoint());
         String clientId = client.registerWeb();
         client.authorizeRemembering(clientId, "alice", "change-me");
         return () -> client.authorizeRemembered(clientId);
       }));
-      phases.removeIf(phase -> !phase.name.contains(only));
+      List<Phase> phases = new ArrayList<>();
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       try {
-        for (Phase phase : phases) {
-          phase.prepare(threads, useWrk);
-          if (phase.wrkRequest != null) {
-            phase.wrkRequest.send(threads, warmup);
-          } else {
-            run(pool, phase.operations, warmup); // JIT and caches warm; not counted
+        for (List<Phase> group : List.of(calls, registration, flows)) {
+          group.removeIf(phase -> !phase.name.contains(only));
+          for (Phase phase : group) {
+            phase.prepare(threads, useWrk);
+            if (phase.wrkRequest != null) {
+              phase.wrkRequest.send(threads, warmup);
+            } else {
+              run(pool, phase.operations, warmup); // JIT and caches warm; not counted
+            }
           }
-        }
-        // Rounds interleave the phases, so that a busy moment of the machine does not fall on one alone.
-        for (int round = 0; round < rounds; round++) {
-          for (Phase phase : phases) {
-            phase.rounds.add(measure(server, pool, phase, threads, seconds));
+          // Rounds interleave a group's phases, so that a busy moment of the machine does not fall on one alone.
+          for (int round = 0; round < rounds; round++) {
+            for (Phase phase : group) {
+              phase.rounds.add(measure(server, pool, phase, threads, seconds));
+            }
           }
+          phases.addAll(group);
         }
       } finally {
         pool.shutdownNow();
