@@ -247,6 +247,7 @@ public final class AuthorizationServer {
     private Duration loginSessionIdleTimeout = Duration.ofHours(12);
     private Duration loginSessionLifetime = Duration.ofDays(7);
     private boolean loginSessionsOn = true;
+    private boolean loginSessionsConfigured;
     private int verificationCacheSize = 10_000;
     private final Map<String, Client> clients = new LinkedHashMap<>();
     private boolean metadataDocuments = true;
@@ -449,6 +450,7 @@ public final class AuthorizationServer {
       this.loginSessionIdleTimeout = idleTimeout;
       this.loginSessionLifetime = absoluteLifetime;
       this.loginSessionsOn = true;
+      this.loginSessionsConfigured = true;
       return this;
     }
 
@@ -614,6 +616,9 @@ public final class AuthorizationServer {
               + e.getMessage() + "; use InMemoryStorage, JdbcStorage or RedisStorage");
         }
       }
+      require(!loginSessionsConfigured || checkedStorage.loginSessions().isPresent(),
+          "loginSessions(...) needs a storage that keeps login sessions; " + checkedStorage.getClass().getSimpleName()
+              + " keeps none (InMemoryStorage, JdbcStorage and RedisStorage do), or use withoutLoginSessions()");
       LoginSessions loginSessions = loginSessionsOn
           ? checkedStorage.loginSessions().map(store -> new LoginSessions(store, loginSessionIdleTimeout,
               loginSessionLifetime, clock, random != null ? random : new SecureRandom())).orElse(null)

@@ -47,6 +47,26 @@ class ConfigurationTest {
   }
 
   @Test
+  void buildWhenLoginSessionsAskedOfAStoreThatKeepsNoneThenRefusedElseOnByDefault() {
+    dev.mcpauth.store.Storage memory = new dev.mcpauth.store.memory.InMemoryStorage(java.time.Clock.systemUTC());
+    dev.mcpauth.store.Storage older = new dev.mcpauth.store.Storage() { // a store written before login sessions
+      public dev.mcpauth.store.ClientStore clients() { return memory.clients(); }
+      public dev.mcpauth.store.PendingAuthorizationStore pendingAuthorizations() { return memory.pendingAuthorizations(); }
+      public dev.mcpauth.store.GrantStore grants() { return memory.grants(); }
+      public dev.mcpauth.store.TokenStore tokens() { return memory.tokens(); }
+      public dev.mcpauth.store.ClientAssertionStore clientAssertions() { return memory.clientAssertions(); }
+      public dev.mcpauth.store.McpSessionStore mcpSessions() { return memory.mcpSessions(); }
+    };
+
+    assertThatThrownBy(() -> valid().storage(older).loginSessions(Duration.ofHours(1), Duration.ofDays(1)).build())
+        .hasMessageContaining("loginSessions(...) needs a storage that keeps login sessions");
+    assertThat(valid().storage(older).build().loginSessions()).isEmpty();
+    assertThat(valid().storage(memory).build().loginSessions()).isPresent();
+    assertThat(valid().storage(memory).withoutLoginSessions().build().loginSessions()).isEmpty();
+    assertRefused(b -> b.loginSessions(Duration.ofDays(2), Duration.ofDays(1)), "login session idle timeout");
+  }
+
+  @Test
   void buildWhenIssuerMissingThenRefused() {
     assertThatThrownBy(() -> AuthorizationServer.builder().resource("https://as.example.com/mcp").build())
         .hasMessageContaining("issuer is required");
