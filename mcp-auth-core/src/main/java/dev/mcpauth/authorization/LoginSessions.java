@@ -127,24 +127,35 @@ public final class LoginSessions {
         || !request.redirectUri().regionMatches(true, 0, "https://", 0, 8)) {
       return false;
     }
-    return isPublicDnsName(java.net.URI.create(request.redirectUri()).getHost());
+    java.net.URI redirect = java.net.URI.create(request.redirectUri());
+    // Port 443 only: a service on another port of a public name is more often a developer's machine.
+    return (redirect.getPort() == -1 || redirect.getPort() == 443) && isPublicDnsName(redirect.getHost());
   }
 
   /**
-   * Whether a host is a DNS name that cannot mean this machine: no IP literal in any spelling
-   * ({@code 127.0.0.2}, {@code 2130706433}, {@code 0x7f000001}, {@code [::ffff:127.0.0.1]}), no
-   * {@code localhost} or {@code *.localhost} (RFC 6761 §6.3), with or without a trailing dot. A name's
-   * last label must be letters (or an IDN {@code xn--} label), as every top-level domain is.
+   * Whether a host is a public DNS name, as far as its spelling tells: no IP literal in any spelling
+   * ({@code 127.0.0.2}, {@code 2130706433}, {@code 0x7f000001}, {@code [::ffff:127.0.0.1]}), none of
+   * {@link #NOT_PUBLIC_SUFFIXES} ({@code *.localhost}, RFC 6761 §6.3, …), with or without a trailing
+   * dot. A name's last label must be letters (or an IDN {@code xn--} label), as every top-level
+   * domain is.
    */
+  /**
+   * Names that do not lead to a public service: special-use and local-network domains (RFC 6761 §6,
+   * RFC 6762 {@code local}, RFC 8375 {@code home.arpa}, ICANN's {@code internal}, common private
+   * suffixes), and public wildcard names that resolve to loopback. No list can be complete (any
+   * domain may resolve to 127.0.0.1); these are the spellings in use.
+   */
+  private static final java.util.List<String> NOT_PUBLIC_SUFFIXES = java.util.List.of("localhost", "local", "localdomain",
+      "internal", "home.arpa", "test", "example", "invalid", "lan", "intranet", "corp", "home",
+      "nip.io", "sslip.io", "localtest.me", "lvh.me", "localhost.direct", "traefik.me", "vcap.me");
+
   static boolean isPublicDnsName(String host) {
     if (host == null || host.isEmpty() || host.startsWith("[")) {
       return false;
     }
-    String name = host.toLowerCase(java.util.Locale.ROOT);
-    if (name.endsWith(".")) {
-      name = name.substring(0, name.length() - 1);
-    }
-    if (name.equals("localhost") || name.endsWith(".localhost") || !name.contains(".")) {
+    String lower = host.toLowerCase(java.util.Locale.ROOT);
+    String name = lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+    if (!name.contains(".") || NOT_PUBLIC_SUFFIXES.stream().anyMatch(suffix -> name.equals(suffix) || name.endsWith("." + suffix))) {
       return false;
     }
     String last = name.substring(name.lastIndexOf('.') + 1);

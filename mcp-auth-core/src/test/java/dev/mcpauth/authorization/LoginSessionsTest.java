@@ -105,14 +105,18 @@ class LoginSessionsTest {
   @ParameterizedTest
   @ValueSource(strings = {"https://127.0.0.2/cb", "https://localhost./cb", "https://sub.localhost/cb", "https://0.0.0.0/cb",
       "https://2130706433/cb", "https://0x7f000001/cb", "https://0177.0.0.1/cb", "https://[::ffff:127.0.0.1]/cb",
-      "https://[::1]/cb", "https://intranet/cb", "https://10.0.0.1/cb", "https://LOCALHOST/cb", "https://app.localhost./cb"})
+      "https://[::1]/cb", "https://intranet/cb", "https://10.0.0.1/cb", "https://LOCALHOST/cb", "https://app.localhost./cb",
+      "https://localhost.localdomain/cb", "https://127.0.0.1.nip.io/cb", "https://localtest.me/cb", "https://lvh.me/cb",
+      "https://app.localhost.direct:8443/cb", "https://printer.local/cb", "https://nas.home.arpa/cb",
+      "https://app.internal/cb", "https://app.test/cb", "https://app.example.com:8443/cb"})
   void mayRememberWhenTheRedirectCouldReachThisMachineOrAnIpThenNo(String redirectUri) {
     assertThat(LoginSessions.mayRemember(consent(redirectUri))).isFalse();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"https://claude.ai/api/mcp/auth_callback", "https://chatgpt.com/connector_platform_oauth_redirect",
-      "https://app.example.com./cb", "https://xn--bcher-kva.example/cb", "https://vscode.dev/redirect"})
+      "https://app.example.com./cb", "https://xn--bcher-kva.example.com/cb", "https://vscode.dev/redirect",
+      "https://app.example.com:443/cb"})
   void mayRememberWhenHttpsToAPublicNameThenYes(String redirectUri) {
     assertThat(LoginSessions.mayRemember(consent(redirectUri))).isTrue();
   }

@@ -206,14 +206,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
       return;
     }
     String cookieName = ConsentPage.upstreamCookie(request.isSecure());
-    String binding = null;
-    if (request.getCookies() != null) {
-      for (Cookie cookie : request.getCookies()) {
-        if (cookie.getName().equals(cookieName)) {
-          binding = cookie.getValue();
-        }
-      }
-    }
+    String binding = CookieHeader.single(request, cookieName); // two: one was planted; trust neither
     // The raw query: core refuses a repeated parameter, which a parameter map would hide.
     AuthorizationStep step = server.upstreamLogin().orElseThrow().finish(request.getQueryString(), binding);
     Cookie spent = new Cookie(cookieName, "");
@@ -297,6 +290,10 @@ public final class AuthorizationServerServlet extends HttpServlet {
    * header comes from no browser, and a form token bound to the browser is still required.
    */
   private boolean sentFromThisOrigin(HttpServletRequest request) {
+    if (Collections.list(request.getHeaders("Sec-Fetch-Site")).size() > 1
+        || Collections.list(request.getHeaders("Origin")).size() > 1) {
+      return false; // no browser sends either twice
+    }
     String fetchSite = request.getHeader("Sec-Fetch-Site");
     if (fetchSite != null && !fetchSite.equals("same-origin") && !fetchSite.equals("none")) {
       return false;

@@ -65,22 +65,9 @@ final class BrowserBinding {
   }
 
   private static Optional<String> existingKey(HttpServletRequest request) {
-    Cookie[] cookies = request.getCookies();
-    if (cookies == null) {
-      return Optional.empty();
-    }
-    String wanted = request.isSecure() ? SECURE_NAME : PLAIN_NAME;
-    String found = null;
-    for (Cookie cookie : cookies) {
-      if (wanted.equals(cookie.getName())) {
-        if (found != null) {
-          // Two: on http a page of the same site (another port, a sibling host) can plant one with a
-          // more specific path and a key it knows. Trust neither.
-          return Optional.empty();
-        }
-        found = cookie.getValue();
-      }
-    }
-    return found != null && found.length() == 43 ? Optional.of(found) : Optional.empty();
+    // Exactly one: on http a page of the same site (another port, a sibling host) can plant a second
+    // with a more specific path and a key it knows. Read from the raw header, as the browser wrote it.
+    String key = CookieHeader.single(request, request.isSecure() ? SECURE_NAME : PLAIN_NAME);
+    return key != null && key.length() == 43 ? Optional.of(key) : Optional.empty();
   }
 }

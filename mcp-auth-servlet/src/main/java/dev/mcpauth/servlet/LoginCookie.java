@@ -21,31 +21,12 @@ final class LoginCookie {
 
   /** The session id the browser sent; null without exactly one such cookie. */
   static String read(HttpServletRequest request) {
-    Cookie[] cookies = request.getCookies();
-    if (cookies == null) {
-      return null;
-    }
-    String name = name(request.isSecure());
-    String found = null;
-    for (Cookie cookie : cookies) {
-      if (cookie.getName().equals(name)) {
-        if (found != null) {
-          return null; // two: one was planted; trust neither
-        }
-        found = cookie.getValue();
-      }
-    }
-    return found;
+    return CookieHeader.single(request, name(request.isSecure()));
   }
 
   /** Every value of the cookie the browser sent (sign-out ends each, planted or not). */
   static java.util.List<String> readAll(HttpServletRequest request) {
-    Cookie[] cookies = request.getCookies();
-    if (cookies == null) {
-      return java.util.List.of();
-    }
-    String name = name(request.isSecure());
-    return java.util.Arrays.stream(cookies).filter(cookie -> cookie.getName().equals(name)).map(Cookie::getValue).toList();
+    return CookieHeader.values(request, name(request.isSecure()));
   }
 
   static void set(HttpServletRequest request, HttpServletResponse response, String id, Duration maxAge) {

@@ -1168,6 +1168,78 @@ abstract class ServletAdapterContract {
     assertThat(answer.body()).contains("Wrong user name or password.");
   }
 
+  @Test
+  void cookiesWhenAPlantedQuotedPairWrapsTheBrowsersOwnThenTheyAreStillSeenAndThePlantedOnesRefused() throws Exception {
+    // Planted by a page of the same site: a browser sends "a=\"x" and "b=y\"" as two cookies around its
+    // own, which a parser that reads quoted values across ';' would swallow.
+    String clientId = register();
+    assertThat(login(clientId, "alice", "wonderland").statusCode()).isEqualTo(302);
+    String alice = cookieValue("mcp-auth-login");
+    String browserKey = cookieValue("mcp-auth-browser");
+    String bob = startSessionOfBob(clientId);
+    String wrapped = "mcp-auth-login=" + bob + "; a=\"x; mcp-auth-browser=" + browserKey + "; mcp-auth-login=" + alice
+        + "; b=y\"";
+    HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(base + authorizeUrl(clientId, pkce().challenge(), "mcp:read")))
+        .header("Cookie", wrapped).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(page.body()).as("two login cookies: neither is believed").doesNotContain("Signed in as")
+        .contains("name=\"password\"");
+
+    String planted = "P".repeat(43);
+    String handle = field(page.body(), "handle");
+    HttpResponse<String> forged = browser.send(HttpRequest.newBuilder(URI.create(base + issuerPath("/authorize/consent")))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Cookie", "mcp-auth-browser=" + planted + "; a=\"x; mcp-auth-browser=" + browserKey + "; b=y\"")
+        .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("handle", handle,
+            "form_token", new BrowserBinding().formToken(planted, handle), "decision", "approve", "username", "alice",
+            "password", "wonderland")))).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(forged.statusCode()).as("two browser keys: the form is refused").isEqualTo(403);
+
+    HttpResponse<String> signOut = browser.send(HttpRequest.newBuilder(URI.create(base + issuerPath("/authorize/logout")))
+        .header("Cookie", "a=\"x; mcp-auth-login=" + alice + "; b=y\"").POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(signOut.statusCode()).isEqualTo(200);
+    assertThat(get(authorizeUrl(clientId, pkce().challenge(), "mcp:read"), Map.of()).body())
+        .as("alice's session, wrapped in a planted pair, was ended").doesNotContain("Signed in as");
+  }
+
+  @Test
+  void consentWhenOriginOrFetchSiteSentTwiceThenRefused() throws Exception {
+    String clientId = register();
+    assertThat(login(clientId, "alice", "wonderland").statusCode()).isEqualTo(302);
+    HttpResponse<String> page = get(authorizeUrl(clientId, pkce().challenge(), "mcp:read"), Map.of());
+
+    HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(base + issuerPath("/authorize/consent")))
+        .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", base)
+        .header("Origin", "http://localhost:9999")
+        .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("handle", field(page.body(), "handle"),
+            "form_token", field(page.body(), "form_token"), "decision", "approve")))));
+
+    assertThat(answer.statusCode()).isEqualTo(403);
+  }
+
+  /** Signs bob in with another client (cookie jar of its own); his session id. */
+  String startSessionOfBob(String clientId) throws Exception {
+    CookieManager jar = new CookieManager();
+    HttpClient bob = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).cookieHandler(jar).build();
+    HttpResponse<String> page = bob.send(HttpRequest.newBuilder(URI.create(base + authorizeUrl(clientId, pkce().challenge(), "mcp:read")))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> approved = bob.send(HttpRequest.newBuilder(URI.create(base + issuerPath("/authorize/consent")))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("handle", field(page.body(), "handle"),
+            "form_token", field(page.body(), "form_token"), "decision", "approve", "username", "bob",
+            "password", "builder")))).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(approved.statusCode()).isEqualTo(302);
+    return jar.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("mcp-auth-login")).findFirst()
+        .orElseThrow().getValue();
+  }
+
+  String cookieValue(String name) {
+    return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name)).findFirst()
+        .orElseThrow().getValue();
+  }
+
   /** Approves a consent page without typing a password (signed in), optionally asking to remember. */
   HttpResponse<String> approveSignedIn(HttpResponse<String> page, boolean remember) throws Exception {
     Map<String, String> fields = new java.util.LinkedHashMap<>(Map.of("handle", field(page.body(), "handle"),
