@@ -364,7 +364,7 @@ public final class ExampleServer implements AutoCloseable {
       try {
         mcp.join().server().closeGracefully();
       } catch (java.util.concurrent.CompletionException neverBuilt) {
-        // logged when a request first needed it; nothing to close
+        // its failure was logged when it happened; nothing to close
       }
       jetty.stop();
       if (store != null) {
