@@ -45,8 +45,8 @@ public final class LoginSessions {
     }
   }
 
-  /** A new session: the id to put in the cookie (a secret), and how long the cookie may live. */
-  public record Started(String id, Duration maxAge) {
+  /** A new session: the id to put in the cookie (a secret), how long the cookie may live, and the session. */
+  public record Started(String id, Duration maxAge, Session session) {
     @Override
     public String toString() {
       return "Started[maxAge=" + maxAge + "]"; // never the id
@@ -79,8 +79,10 @@ public final class LoginSessions {
     random.nextBytes(bytes);
     String id = BASE64URL.encodeToString(bytes);
     Instant now = clock.instant();
-    store.save(TokenHash.of(id), new LoginSession(subject, now, expiry(now, now), Set.of()));
-    return new Started(id, absoluteLifetime);
+    TokenHash hash = TokenHash.of(id);
+    LoginSession session = new LoginSession(subject, now, expiry(now, now), Set.of());
+    store.save(hash, session);
+    return new Started(id, absoluteLifetime, new Session(hash, session));
   }
 
   /** The live session of a cookie's id, its idle timeout renewed; empty for an unknown, lapsed or malformed id. */

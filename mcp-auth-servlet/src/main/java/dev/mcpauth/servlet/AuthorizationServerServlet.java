@@ -6,6 +6,7 @@ import dev.mcpauth.OAuthException;
 import dev.mcpauth.authorization.AuthorizationStep;
 import dev.mcpauth.http.EndpointRequest;
 import dev.mcpauth.http.EndpointResponse;
+import dev.mcpauth.internal.Uris;
 import dev.mcpauth.ratelimit.LimitedAction;
 import dev.mcpauth.ratelimit.SourceAddresses;
 import dev.mcpauth.ratelimit.TooManyRequests;
@@ -64,7 +65,7 @@ public final class AuthorizationServerServlet extends HttpServlet {
     this.server = Objects.requireNonNull(server, "server");
     this.pages = Objects.requireNonNull(pages, "pages");
     this.routes = new Routes(server);
-    this.issuerOrigin = origin(java.net.URI.create(server.issuer()));
+    this.issuerOrigin = Uris.origin(java.net.URI.create(server.issuer()));
     this.sourceAddresses = Objects.requireNonNull(sourceAddresses, "sourceAddresses");
   }
 
@@ -305,13 +306,6 @@ public final class AuthorizationServerServlet extends HttpServlet {
     // "null": what a browser sends for a POST from a page with Referrer-Policy: no-referrer, as these
     // pages have (Fetch, "serializing a request origin"); ours only when the browser vouches for it.
     return origin.equals("null") && "same-origin".equals(fetchSite);
-  }
-
-  private static String origin(java.net.URI uri) {
-    String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-    int port = uri.getPort();
-    boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
-    return scheme + "://" + uri.getHost().toLowerCase(java.util.Locale.ROOT) + (defaultPort ? "" : ":" + port);
   }
 
   /** A page's body refused by the {@link BodyReader}: its status, with a message for a person. */

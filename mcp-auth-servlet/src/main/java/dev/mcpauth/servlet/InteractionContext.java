@@ -105,7 +105,7 @@ public final class InteractionContext {
     loginSessions.end(LoginCookie.read(request));
     LoginSessions.Started started = loginSessions.start(subject);
     LoginCookie.set(request, response, started.id(), started.maxAge());
-    return loginSessions.current(started.id());
+    return Optional.of(started.session());
   }
 
   /** Whether the session remembers consent to exactly this request (see {@link LoginSessions#remembers}). */

@@ -124,7 +124,7 @@ final class LegitimateClient {
     return this;
   }
 
-  static final String REGISTRATION = "{\"redirect_uris\":[\"" + REDIRECT + "\"],\"token_endpoint_auth_method\":\"none\"}";
+  static final String REGISTRATION = registration(REDIRECT);
   static final String CALL_TOOL = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\",\"arguments\":{}}}";
 
   /** One {@code whoami} call; throws unless it answered 200. */
@@ -153,11 +153,8 @@ final class LegitimateClient {
 
   /** One login attempt on the consent page (a new authorization each time); the status of the answer. */
   int attemptLogin(String clientId, String user, String password) throws Exception {
-    CodeVerifier verifier = new CodeVerifier();
-    String query = form(Map.of("response_type", "code", "client_id", clientId, "redirect_uri", REDIRECT,
-        "code_challenge", CodeChallenge.compute(CodeChallengeMethod.S256, verifier).getValue(),
-        "code_challenge_method", "S256", "state", "s", "resource", mcpEndpoint.toString(), "scope", "mcp:read"));
-    HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/authorize?" + query)).build(),
+    HttpResponse<String> page = http.send(
+        HttpRequest.newBuilder(authorizationRequest(clientId, new CodeVerifier(), REDIRECT)).build(),
         HttpResponse.BodyHandlers.ofString());
     if (page.statusCode() != 200) {
       return page.statusCode();
@@ -169,16 +166,22 @@ final class LegitimateClient {
 
   /** A client with an https redirect URI; its client id. */
   String registerWeb() throws Exception {
-    HttpResponse<String> registered = post(baseUrl + "/register", "application/json",
-        "{\"redirect_uris\":[\"" + WEB_REDIRECT + "\"],\"token_endpoint_auth_method\":\"none\"}");
+    return register(registration(WEB_REDIRECT));
+  }
+
+  String register() throws Exception {
+    return register(REGISTRATION);
+  }
+
+  private String register(String metadata) throws Exception {
+    HttpResponse<String> registered = post(baseUrl + "/register", "application/json", metadata);
     expect(registered, 201);
     return JSON.readTree(registered.body()).get("client_id").asText();
   }
 
-  String register() throws Exception {
-    HttpResponse<String> registered = post(baseUrl + "/register", "application/json", REGISTRATION);
-    expect(registered, 201);
-    return JSON.readTree(registered.body()).get("client_id").asText();
+  /** A public client's registration request for {@code redirect}. */
+  private static String registration(String redirect) {
+    return "{\"redirect_uris\":[\"" + redirect + "\"],\"token_endpoint_auth_method\":\"none\"}";
   }
 
   private HttpResponse<String> mcp(String body) throws Exception {
