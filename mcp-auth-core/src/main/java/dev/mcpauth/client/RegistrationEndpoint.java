@@ -1,8 +1,6 @@
 package dev.mcpauth.client;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.core.JacksonException;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.ParseException;
@@ -48,8 +46,6 @@ public final class RegistrationEndpoint {
   static final int MAX_REDIRECT_URIS = 20;
   static final int MAX_TEXT_LENGTH = 2000;
   private static final Set<GrantType> GRANT_TYPES = Set.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN);
-  private static final ObjectMapper STRICT_JSON =
-      new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private final Settings settings;
 

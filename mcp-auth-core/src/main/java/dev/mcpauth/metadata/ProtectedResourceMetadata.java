@@ -1,11 +1,12 @@
 package dev.mcpauth.metadata;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.http.EndpointResponse;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import net.minidev.json.JSONObject;
 
 /**
  * An RFC 9728 §3 protected resource metadata document, served at {@code
@@ -26,14 +27,13 @@ public final class ProtectedResourceMetadata {
    */
   public ProtectedResourceMetadata(String resource, String authorizationServer, Collection<String> scopes,
       Optional<String> name) {
-    ObjectNode document = new ObjectMapper().createObjectNode();
+    Map<String, Object> document = new LinkedHashMap<>();
     document.put("resource", resource);
-    document.putArray("authorization_servers").add(authorizationServer);
-    ArrayNode supported = document.putArray("scopes_supported");
-    scopes.stream().filter(s -> !OFFLINE_ACCESS.equals(s)).forEach(supported::add);
-    document.putArray("bearer_methods_supported").add("header");
+    document.put("authorization_servers", List.of(authorizationServer));
+    document.put("scopes_supported", scopes.stream().filter(s -> !OFFLINE_ACCESS.equals(s)).toList());
+    document.put("bearer_methods_supported", List.of("header"));
     name.ifPresent(value -> document.put("resource_name", value));
-    this.json = document.toString();
+    this.json = JSONObject.toJSONString(document, ServerMetadata.READABLE);
   }
 
   /** The document as a cacheable JSON response. */

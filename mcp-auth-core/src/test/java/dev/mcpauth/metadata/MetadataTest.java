@@ -77,6 +77,18 @@ class MetadataTest {
   }
 
   @Test
+  void documentsWhenWrittenThenSlashesUnescapedAndAnyNameRoundTrips() {
+    String name = "Notes \"team\" / \\ Ünï 😀 \u0001 \u2028 </script>";
+    TestServer named = TestServer.create(builder -> builder.resourceName(name));
+    String server = named.server.metadata().authorizationServer().body();
+    String resource = named.server.metadata().protectedResource(TestServer.RESOURCE).body();
+
+    assertThat(server).contains("\"issuer\":\"" + TestServer.ISSUER + "\"").doesNotContain("\\/");
+    assertThat(resource).contains("\"resource\":\"" + TestServer.RESOURCE + "\"");
+    assertThat(Json.parse(resource).get("resource_name").asText()).isEqualTo(name);
+  }
+
+  @Test
   void protectedResourceMetadataWhenResourceUnknownThenRefused() {
     assertThatThrownBy(() -> test.server.metadata().protectedResource("https://other.example.com/mcp"))
         .isInstanceOf(IllegalArgumentException.class);

@@ -32,6 +32,7 @@ import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -39,10 +40,13 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,16 +151,29 @@ public final class ExampleServer implements AutoCloseable {
    * it is built; the tuning is ignored in embedded mode.
    */
   static ExampleServer start(ExampleOptions options, UnaryOperator<ResourceServer.Builder> tuning) throws Exception {
-    Server jetty = Listeners.newServer();
-    int port = Listeners.open(jetty, options.port(),
-        options.baseUrl() == null ? null : URI.create(options.baseUrl()).getHost());
-    String baseUrl = options.baseUrl() != null ? options.baseUrl() : "http://localhost:" + port;
+    // Jetty's classes load and its listeners open on the second CPU while this thread builds the
+    // authorization server: at start-up the two are the longest tasks, and neither needs the other.
+    CompletableFuture<Listening> listening = inBackground("jetty-start", () -> Listening.open(options));
+    // Likewise a signing key, when none is given: the first use of the JCA and of Nimbus's JSON.
+    CompletableFuture<SigningKey> newKey = options.signingKey() == null && !options.resourceServerMode()
+        ? inBackground("signing-key", SigningKey::generate)
+        : null;
+    try {
+      return start(options, tuning, listening, newKey);
+    } catch (Exception | Error e) {
+      listening.thenAccept(Listening::close);
+      throw e;
+    }
+  }
+
+  private static ExampleServer start(ExampleOptions options, UnaryOperator<ResourceServer.Builder> tuning,
+      CompletableFuture<Listening> listening, CompletableFuture<SigningKey> newKey) throws Exception {
+    // With --port 0 and no --base-url the base URL names the port the listener got.
+    String baseUrl = options.baseUrl() != null ? options.baseUrl()
+        : options.port() != 0 ? "http://localhost:" + options.port()
+        : "http://localhost:" + joined(listening).port();
     String resource = baseUrl + "/mcp";
     String mcpPath = mcpPath(resource);
-    // Built on another thread while the rest starts; with a federated login, once the server is built.
-    CompletableFuture<McpParts> mcp = options.identity() == null || options.resourceServerMode()
-        ? inBackground(() -> mcpServer(mcpPath, new McpAuthContextExtractor(null), new ExampleTools(null)))
-        : null;
 
     ScopePolicy scopePolicy = ScopePolicy.builder().always(ExampleTools.READ).tool("write_note", ExampleTools.WRITE).build();
     OriginGuard originGuard = OriginGuard.forResource(resource).allowOrigins(options.allowedOrigins().toArray(String[]::new));
@@ -179,7 +196,7 @@ public final class ExampleServer implements AutoCloseable {
           .scopes(ExampleTools.READ, ExampleTools.WRITE)
           .defaultScopes(ExampleTools.READ)
           .storage(store.storage());
-      keys(options, store, builder);
+      keys(options, store, newKey, builder);
       clients(options.clients(), builder);
       if (options.identity() != null) {
         upstream(options.identity(), baseUrl, builder);
@@ -204,20 +221,24 @@ public final class ExampleServer implements AutoCloseable {
           .build();
     }
 
-    if (mcp == null) { // a federated login: the tools and the context need the server's upstream login
-      AuthorizationServer built = authorizationServer;
-      mcp = inBackground(() -> mcpServer(mcpPath, new McpAuthContextExtractor(built.upstreamSession().orElse(null)),
-          new ExampleTools(built.upstreamLogin().map(login -> login.provider()).orElse(null))));
+    if (!auth.mcpPath().equals(mcpPath)) {
+      throw new IllegalStateException("the MCP path " + auth.mcpPath() + " is not " + mcpPath);
     }
+    // Built once the server answers: a client's first MCP request comes after discovery, registration,
+    // authorization and a token, and the build no longer competes with start-up for the CPUs.
+    CompletableFuture<McpParts> mcp = new CompletableFuture<>();
     mcp.whenComplete((parts, failure) -> {
       if (failure != null) {
         LOG.error("The MCP server could not be built", failure);
       }
     });
-    if (!auth.mcpPath().equals(mcpPath)) {
-      throw new IllegalStateException("the MCP path " + auth.mcpPath() + " is not " + mcpPath);
-    }
+    AuthorizationServer built = authorizationServer;
+    Supplier<McpParts> buildMcp = () -> built == null
+        ? mcpServer(mcpPath, new McpAuthContextExtractor(null), new ExampleTools(null))
+        : mcpServer(mcpPath, new McpAuthContextExtractor(built.upstreamSession().orElse(null)),
+            new ExampleTools(built.upstreamLogin().map(login -> login.provider()).orElse(null)));
 
+    Server jetty = joined(listening).jetty();
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     ServletHolder mcpServlet = new ServletHolder("mcp", new DeferredServlet(mcp.thenApply(McpParts::transport)));
@@ -226,6 +247,13 @@ public final class ExampleServer implements AutoCloseable {
     context.addServletContainerInitializer(auth.initializer());
     NoSniff.serve(jetty, context);
     jetty.start();
+    inBackground("mcp-server-build", buildMcp).whenComplete((parts, failure) -> {
+      if (failure != null) {
+        mcp.completeExceptionally(failure);
+      } else {
+        mcp.complete(parts);
+      }
+    });
     if (!options.resourceServerMode() && options.users().isEmpty() && options.identity() == null) {
       LOG.warn("No users (--user, --users-file or MCP_AUTH_USERS): there is no login, and everyone who reaches the consent page is the user '{}'.",
           DEMO_USER);
@@ -252,10 +280,46 @@ public final class ExampleServer implements AutoCloseable {
     return new McpParts(transport, server);
   }
 
+  /** A Jetty server with its listeners open, not yet started. */
+  private record Listening(Server jetty, int port) {
+    static Listening open(ExampleOptions options) {
+      Server jetty = Listeners.newServer();
+      try {
+        int port = Listeners.open(jetty, options.port(),
+            options.baseUrl() == null ? null : URI.create(options.baseUrl()).getHost());
+        return new Listening(jetty, port);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** Closes the listeners of a server that will not start. */
+    void close() {
+      for (var connector : jetty.getConnectors()) {
+        if (connector instanceof ServerConnector server) {
+          server.close();
+        }
+      }
+    }
+  }
+
+  /** The value of a start-up task, its failure thrown as it happened. */
+  private static <T> T joined(CompletableFuture<T> task) throws Exception {
+    try {
+      return task.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() instanceof UncheckedIOException io ? io.getCause() : e.getCause();
+      if (cause instanceof Exception exception) {
+        throw exception;
+      }
+      throw (Error) cause;
+    }
+  }
+
   /** Runs {@code build} on a thread of its own (start-up work for the second CPU). */
-  private static <T> CompletableFuture<T> inBackground(java.util.function.Supplier<T> build) {
+  private static <T> CompletableFuture<T> inBackground(String name, Supplier<T> build) {
     return CompletableFuture.supplyAsync(build, task -> {
-      Thread thread = new Thread(task, "mcp-server-build");
+      Thread thread = new Thread(task, name);
       thread.setDaemon(true);
       thread.start();
     });
@@ -306,12 +370,19 @@ public final class ExampleServer implements AutoCloseable {
     }
   }
 
-  private static void keys(ExampleOptions options, ExampleStore store, AuthorizationServer.Builder builder) {
+  private static void keys(ExampleOptions options, ExampleStore store, CompletableFuture<SigningKey> newKey,
+      AuthorizationServer.Builder builder) throws Exception {
     if (options.signingKey() != null) {
       builder.signingKey(SigningKey.fromJwk(options.signingKey()));
-    } else if (store.shared()) {
-      LOG.warn("A shared store without --signing-key: other replicas cannot verify this one's tokens."
-          + " Give every replica the same key.");
+    } else {
+      SigningKey key = joined(newKey);
+      builder.signingKey(key);
+      if (store.shared()) {
+        LOG.warn("A shared store without --signing-key: other replicas cannot verify this one's tokens."
+            + " Give every replica the same key.");
+      } else {
+        LOG.warn("No --signing-key: generated {} for this process only; tokens do not survive a restart.", key);
+      }
     }
     if (options.retiredSigningKey() != null) {
       // It verifies what it signed by --retired-at until those tokens expire, and signs nothing more.

@@ -1,5 +1,6 @@
 package dev.mcpauth.examples;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Locale;
 import java.util.Set;
@@ -41,7 +42,7 @@ public final class Listeners {
    *
    * @return the port listened on
    */
-  public static int open(Server jetty, int port, String baseUrlHost) throws Exception {
+  public static int open(Server jetty, int port, String baseUrlHost) throws IOException {
     boolean loopbackOnly = baseUrlHost == null || LOOPBACK_HOSTS.contains(baseUrlHost.toLowerCase(Locale.ROOT));
     ServerConnector connector = new ServerConnector(jetty);
     connector.setPort(port);
