@@ -10,9 +10,9 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Stands in for a servlet that another thread is still building, so that the server can listen and
- * answer discovery before it is ready: a request that arrives first waits for it. At start-up the
- * MCP server (the SDK, Jackson, the JSON Schema validator) is built on the second CPU while the
- * authorization server is built and Jetty starts.
+ * answer discovery before it is ready: a request that arrives first waits for it. The example builds
+ * the MCP server (the SDK, Reactor, Jackson, the JSON Schema validator) once Jetty has started, while
+ * a client is still busy with discovery, registration and authorization.
  */
 final class DeferredServlet extends HttpServlet {
   private final CompletableFuture<? extends HttpServlet> target;
