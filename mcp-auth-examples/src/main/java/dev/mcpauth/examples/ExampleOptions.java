@@ -104,8 +104,9 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
       embedded OAuth 2.1 authorization server and in-memory storage; with --authorization-server as a
       resource server for an external one.
 
-        --port N                port to listen on (default 8080; 0 picks a free port)
-        --base-url URL          the public URL of this server (default http://localhost:PORT)
+        --port N                port to listen on (default: PORT, else 8080; 0 picks a free port)
+        --base-url URL          the public URL of this server (default: BASE_URL, else
+                                http://localhost:PORT); PORT and BASE_URL as Cloud Run sets them
         --users-file FILE       users who may log in, one per line: NAME:PASSWORD, or NAME:HASH with
                                 a hash from --hash-password (pbkdf2-sha256$...); blank lines and
                                 lines starting with # are skipped. Without any user (from here,
@@ -192,8 +193,9 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
   }
 
   static ExampleOptions parse(Map<String, String> environment, String... args) {
-    int port = 8080;
-    String baseUrl = null;
+    // Cloud Run's contract, and the proxy's names: the variables give defaults, the flags win.
+    int port = environment.get("PORT") == null ? 8080 : port(environment.get("PORT"), "PORT");
+    String baseUrl = environment.get("BASE_URL") == null ? null : environment.get("BASE_URL").replaceAll("/+$", "");
     Map<String, String> users = new LinkedHashMap<>();
     List<String> origins = new ArrayList<>();
     String authorizationServer = null;
@@ -243,7 +245,7 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
         case "--identity-client-id" -> identity.put("IDENTITY_CLIENT_ID", value(args, ++i, arg));
         case "--identity-client-secret" -> identity.put("IDENTITY_CLIENT_SECRET", value(args, ++i, arg));
         case "--identity-scope" -> identity.put("IDENTITY_SCOPE", value(args, ++i, arg));
-        case "--port" -> port = port(value(args, ++i, arg));
+        case "--port" -> port = port(value(args, ++i, arg), "--port");
         case "--base-url" -> baseUrl = value(args, ++i, arg).replaceAll("/+$", "");
         case "--user" -> addUser(users, value(args, ++i, arg), "--user", "--user takes NAME:PASSWORD, both non-empty");
         case "--users-file" -> {
@@ -455,7 +457,7 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
     return args[index];
   }
 
-  private static int port(String value) {
+  private static int port(String value, String source) {
     try {
       int port = Integer.parseInt(value);
       if (port < 0 || port > 65535) {
@@ -463,7 +465,7 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
       }
       return port;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--port takes a number from 0 to 65535");
+      throw new IllegalArgumentException(source + " takes a number from 0 to 65535");
     }
   }
 

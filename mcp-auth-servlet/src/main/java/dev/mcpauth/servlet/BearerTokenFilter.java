@@ -1,7 +1,10 @@
 package dev.mcpauth.servlet;
 
-import dev.mcpauth.ErrorCode;
 import dev.mcpauth.OAuthException;
+import dev.mcpauth.guard.McpGuard;
+import dev.mcpauth.guard.OriginGuard;
+import dev.mcpauth.guard.ScopePolicy;
+import dev.mcpauth.http.EndpointResponse;
 import dev.mcpauth.internal.ConcurrencyLimit;
 import dev.mcpauth.store.memory.InMemoryMcpSessionStore;
 import dev.mcpauth.token.TokenVerifier;
@@ -18,12 +21,13 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Guards the MCP endpoint (RFC 6750, RFC 9728 §5, MCP authorization): every request must carry a
  * bearer token that this resource's {@link TokenVerifier} accepts and that has the scopes the
- * {@link ScopePolicy} asks for.
+ * {@link ScopePolicy} asks for. The decisions are core's {@link McpGuard}, shared by every adapter; this
+ * filter adds what belongs to servlets: reading the body without holding a thread, the MCP session
+ * binding and the per-user limit on requests in flight.
  *
  * <ul>
  *   <li>no token, or a bad or expired one: 401 with {@code WWW-Authenticate: Bearer
@@ -56,14 +60,11 @@ public final class BearerTokenFilter extends HttpFilter {
   public static final String VERIFIED_TOKEN = "dev.mcpauth.verifiedToken";
   /** MCP messages are small; this bounds what the filter buffers to read the method. */
   static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
-  private static final Set<String> MCP_METHODS = Set.of("GET", "POST", "DELETE", "OPTIONS");
   /** The request attribute that carries a {@link Checked} request from its first dispatch to the ASYNC one. */
   private static final String CHECKED = BearerTokenFilter.class.getName() + ".checked";
 
-  private final transient TokenVerifier verifier;
-  private final String resourceMetadataUrl;
-  private final transient ScopePolicy scopes;
-  private final transient OriginGuard origins;
+  /** The decisions every adapter makes alike (method, Host/Origin, CORS, the token, the scopes). */
+  private final transient McpGuard guard;
   private final transient SessionBinding sessions;
   /**
    * A user's requests on request threads (slow tool calls on a synchronous MCP server hold one each).
@@ -91,10 +92,7 @@ public final class BearerTokenFilter extends HttpFilter {
       SessionBinding sessions, int maxRequestsInFlightPerUser, Duration bodyReadTimeout) {
     this.inFlight = new ConcurrencyLimit(maxRequestsInFlightPerUser);
     this.mcpBodies = new BodyReader(MAX_BODY_BYTES, bodyReadTimeout);
-    this.verifier = Objects.requireNonNull(verifier, "verifier");
-    this.resourceMetadataUrl = Objects.requireNonNull(resourceMetadataUrl, "resourceMetadataUrl");
-    this.scopes = Objects.requireNonNull(scopes, "scopes");
-    this.origins = Objects.requireNonNull(origins, "origins");
+    this.guard = new McpGuard(verifier, resourceMetadataUrl, scopes, origins);
     this.sessions = Objects.requireNonNull(sessions, "sessions");
   }
 
@@ -112,59 +110,19 @@ public final class BearerTokenFilter extends HttpFilter {
       return;
     }
     ServletIo.noSniff(response); // on its refusals, and on what the MCP transport answers
-    if (!MCP_METHODS.contains(request.getMethod())) {
-      // Streamable HTTP has GET, POST and DELETE; HEAD would open an event stream that never answers
-      response.setHeader("Allow", "GET, POST, DELETE, OPTIONS");
-      UnreadBody.refuse(request, response, () -> ServletIo.writeJsonError(response, 405, "invalid_request", "Method not allowed"));
-      return;
-    }
-    String origin = request.getHeader("Origin");
-    if (!origins.hostAllowed(request.getHeader("Host")) || !origins.originAllowed(origin)) {
-      UnreadBody.refuse(request, response, () -> ServletIo.writeJsonError(response, 403, "forbidden", "Host or Origin not allowed"));
-      return;
-    }
-    if (origin != null) {
-      allowOrigin(response, origin);
-      if (Cors.isPreflight(request)) {
-        response.setHeader("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
-        response.setHeader("Access-Control-Allow-Headers",
-            "Authorization, Content-Type, Accept, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID");
-        response.setHeader("Access-Control-Max-Age", "86400");
-        response.setStatus(HttpServletResponse.SC_NO_CONTENT);
-        return;
-      }
-    }
-    if (hasBody(request.getMethod())) {
-      try {
-        McpCalls.requireJsonInUtf8(Collections.list(request.getHeaders("Content-Type")));
-      } catch (McpCalls.Refused e) {
-        UnreadBody.refuse(request, response, () -> writeJsonRpcError(response, e.status(), e.jsonRpcCode(), e.getMessage()));
-        return;
-      }
-    }
     // Who is asking is decided from the headers alone: the body is read only for a verified token.
-    Set<String> always = scopes.requiredFor(List.of()); // computed once by the policy
-    String token = bearerToken(request);
-    if (token == null) {
-      UnreadBody.refuse(request, response, () -> challenge(response, 401, always, null, null));
+    McpGuard.Decision decision = guard.checkHeaders(request.getMethod(), name -> Collections.list(request.getHeaders(name)));
+    if (decision instanceof McpGuard.Respond respond) {
+      UnreadBody.refuse(request, response, () -> ServletIo.write(respond.response(), response));
       return;
     }
-    VerifiedToken verified;
-    try {
-      verified = verifier.verify(token);
-    } catch (OAuthException e) {
-      UnreadBody.refuse(request, response, () -> refuseToken(response, e, always));
-      return;
-    }
-    if (!verified.hasScopes(always)) {
-      UnreadBody.refuse(request, response,
-          () -> challenge(response, 403, always, "insufficient_scope", "This request needs scope " + String.join(" ", always)));
-      return;
-    }
+    McpGuard.Proceed proceeding = (McpGuard.Proceed) decision;
+    proceeding.responseHeaders().forEach(response::setHeader);
+    VerifiedToken verified = proceeding.token();
     List<String> sessionIds = Collections.list(request.getHeaders(SessionBinding.HEADER));
     if (sessionIds.size() > 1) { // the check and the MCP server must see the same one session
       UnreadBody.refuse(request, response,
-          () -> writeJsonRpcError(response, 400, -32600, "Bad Request: send at most one Mcp-Session-Id"));
+          () -> ServletIo.write(McpGuard.jsonRpcError(400, -32600, "Bad Request: send at most one Mcp-Session-Id"), response));
       return;
     }
     if (!sessionIds.isEmpty()) {
@@ -172,7 +130,7 @@ public final class BearerTokenFilter extends HttpFilter {
       try {
         allowed = sessions.allows(sessionIds.get(0), verified);
       } catch (OAuthException e) {
-        UnreadBody.refuse(request, response, () -> refuseToken(response, e, always));
+        UnreadBody.refuse(request, response, () -> ServletIo.write(guard.refusal(e), response));
         return;
       }
       if (!allowed) {
@@ -180,11 +138,11 @@ public final class BearerTokenFilter extends HttpFilter {
         // 404 to a session id it does not know, and the client then starts a new session (MCP
         // 2025-06-18 Transports, "Session Management", items 3 and 4); a 403 would tell a stranger that
         // the id is live and leave a legitimate client that switched accounts stuck.
-        UnreadBody.refuse(request, response, () -> writeJsonRpcError(response, 404, -32001, "Session not found"));
+        UnreadBody.refuse(request, response, () -> ServletIo.write(McpGuard.jsonRpcError(404, -32001, "Session not found"), response));
         return;
       }
     }
-    if (!hasBody(request.getMethod())) {
+    if (!McpGuard.hasBody(request.getMethod())) {
       proceed(request, response, chain, new Checked(verified, sessionIds, null));
     } else if (asyncDispatchMapped && request.isAsyncSupported()) {
       byte[] arrived;
@@ -203,7 +161,7 @@ public final class BearerTokenFilter extends HttpFilter {
       mcpBodies.readThenDispatch(request, response,
           body -> request.setAttribute(CHECKED, new Checked(verified, sessionIds, body)),
           (status, message) -> ServletIo.writeJsonError(response, status, "invalid_request", message));
-    } else if (scopes.inspectsCalls()) {
+    } else if (guard.inspectsCalls()) {
       byte[] body;
       try {
         body = ServletIo.readBody(request, MAX_BODY_BYTES); // blocking: the filter is not mapped for async dispatches
@@ -231,18 +189,10 @@ public final class BearerTokenFilter extends HttpFilter {
     VerifiedToken verified = checked.token();
     HttpServletRequest forwarded = request;
     if (checked.body() != null) {
-      if (scopes.inspectsCalls()) {
-        Set<String> required;
-        try {
-          required = scopes.requiredFor(McpCalls.read(checked.body()));
-        } catch (McpCalls.Refused e) {
-          writeJsonRpcError(response, e.status(), e.jsonRpcCode(), e.getMessage());
-          return;
-        }
-        if (!verified.hasScopes(required)) {
-          challenge(response, 403, required, "insufficient_scope", "This request needs scope " + String.join(" ", required));
-          return;
-        }
+      EndpointResponse refused = guard.checkCalls(verified, checked.body());
+      if (refused != null) {
+        ServletIo.write(refused, response);
+        return;
       }
       forwarded = new CachedBodyRequest(request, checked.body());
     }
@@ -250,7 +200,7 @@ public final class BearerTokenFilter extends HttpFilter {
     if (!inFlight.enter(user)) {
       UnreadBody.refuse(request, response, () -> {
         response.setHeader("Retry-After", "1");
-        writeJsonRpcError(response, 429, -32000, "Too many requests in flight for this user: wait for one to end");
+        ServletIo.write(McpGuard.jsonRpcError(429, -32000, "Too many requests in flight for this user: wait for one to end"), response);
       });
       return;
     }
@@ -277,69 +227,5 @@ public final class BearerTokenFilter extends HttpFilter {
   @Override
   public void destroy() {
     mcpBodies.close();
-  }
-
-  /** A token that failed verification: 401 {@code invalid_token}, or 503 if it cannot be checked now. */
-  private void refuseToken(HttpServletResponse response, OAuthException e, Set<String> always) throws IOException {
-    if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
-      response.setHeader("Retry-After", "5");
-      ServletIo.writeJsonError(response, 503, e.code().code(), "The token cannot be checked right now");
-    } else {
-      challenge(response, 401, always, "invalid_token", e.description());
-    }
-  }
-
-  private void challenge(HttpServletResponse response, int status, Set<String> required, String error, String description)
-      throws IOException {
-    StringBuilder header = new StringBuilder("Bearer resource_metadata=\"").append(quoted(resourceMetadataUrl)).append('"');
-    if (!required.isEmpty()) {
-      header.append(", scope=\"").append(quoted(String.join(" ", required))).append('"');
-    }
-    if (error != null) {
-      header.append(", error=\"").append(error).append("\", error_description=\"").append(quoted(description)).append('"');
-    }
-    response.setHeader("WWW-Authenticate", header.toString());
-    ServletIo.writeJsonError(response, status, error != null ? error : "unauthorized",
-        quoted(description != null ? description : "A bearer token is required"));
-  }
-
-  /** The token of an {@code Authorization: Bearer} header (RFC 6750 §2.1); never from the query. */
-  private static String bearerToken(HttpServletRequest request) {
-    String header = request.getHeader("Authorization");
-    // ASCII-only letters, so this case-insensitive match is the same as comparing lower-cased text
-    if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
-    }
-    String token = header.substring(7).trim();
-    return token.isEmpty() ? null : token;
-  }
-
-  /**
-   * Whether the method may carry JSON-RPC messages: everything but GET, HEAD, DELETE and OPTIONS,
-   * so that a method the check does not know (PUT, or "post" in another case) is read, not waved
-   * through.
-   */
-  private static boolean hasBody(String method) {
-    return !(method.equals("GET") || method.equals("HEAD") || method.equals("DELETE") || method.equals("OPTIONS"));
-  }
-
-  /** A JSON-RPC error without id (JSON-RPC 2.0 §5), as the MCP transport answers bodies it cannot read. */
-  private static void writeJsonRpcError(HttpServletResponse response, int status, int code, String message)
-      throws IOException {
-    response.setStatus(status);
-    response.setContentType("application/json;charset=UTF-8");
-    response.getWriter().write(
-        "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":" + code + ",\"message\":\"" + message + "\"}}");
-  }
-
-  private static void allowOrigin(HttpServletResponse response, String origin) {
-    response.setHeader("Access-Control-Allow-Origin", origin);
-    response.setHeader("Vary", "Origin");
-    response.setHeader("Access-Control-Expose-Headers", "WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version");
-  }
-
-  /** Keeps a header's quoted-string well formed: no quotes, backslashes or control characters. */
-  private static String quoted(String value) {
-    return value == null ? "" : value.replaceAll("[\"\\\\\\p{Cntrl}]", "'");
   }
 }

@@ -1,34 +1,24 @@
 package dev.mcpauth.servlet;
 
+import dev.mcpauth.http.CorsRules;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 
-/**
- * CORS for the endpoints browser-based clients call directly (metadata, registration, token,
- * revocation, introspection, JWKS). They use no cookies, so any origin may call them; nothing is
- * exposed that a direct request would not get. The authorization endpoint and pages get no CORS.
- */
+/** Core's {@link CorsRules} on servlet requests and responses. */
 final class Cors {
-  static final String ALLOWED_HEADERS = "Authorization, Content-Type, MCP-Protocol-Version";
-  static final String EXPOSED_HEADERS = "WWW-Authenticate";
-
   private Cors() {}
 
   static boolean isPreflight(HttpServletRequest request) {
-    return "OPTIONS".equals(request.getMethod()) && request.getHeader("Origin") != null
-        && request.getHeader("Access-Control-Request-Method") != null;
+    return CorsRules.isPreflight(request.getMethod(), request.getHeader("Origin"),
+        request.getHeader("Access-Control-Request-Method"));
   }
 
   static void allowAnyOrigin(HttpServletResponse response) {
-    response.setHeader("Access-Control-Allow-Origin", "*");
-    response.setHeader("Access-Control-Expose-Headers", EXPOSED_HEADERS);
+    CorsRules.anyOriginHeaders().forEach(response::setHeader);
   }
 
-  static void answerPreflight(HttpServletResponse response, String methods) {
-    allowAnyOrigin(response);
-    response.setHeader("Access-Control-Allow-Methods", methods);
-    response.setHeader("Access-Control-Allow-Headers", ALLOWED_HEADERS);
-    response.setHeader("Access-Control-Max-Age", "86400");
-    response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+  static void answerPreflight(HttpServletResponse response, String methods) throws IOException {
+    ServletIo.write(CorsRules.preflight(methods), response);
   }
 }

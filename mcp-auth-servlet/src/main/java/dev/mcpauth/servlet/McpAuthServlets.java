@@ -1,5 +1,7 @@
 package dev.mcpauth.servlet;
 
+import dev.mcpauth.guard.OriginGuard;
+import dev.mcpauth.guard.ScopePolicy;
 import dev.mcpauth.AuthorizationServer;
 import dev.mcpauth.ratelimit.SourceAddresses;
 import dev.mcpauth.resource.ResourceServer;

@@ -1,5 +1,7 @@
 package dev.mcpauth.servlet;
 
+import dev.mcpauth.guard.OriginGuard;
+import dev.mcpauth.guard.ScopePolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

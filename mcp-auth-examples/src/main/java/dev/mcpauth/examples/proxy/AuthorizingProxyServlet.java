@@ -1,6 +1,7 @@
 package dev.mcpauth.examples.proxy;
 
-import dev.mcpauth.ErrorCode;
+import dev.mcpauth.guard.McpGuard;
+import dev.mcpauth.http.EndpointResponse;
 import dev.mcpauth.OAuthException;
 import dev.mcpauth.internal.ConcurrencyLimit;
 import dev.mcpauth.servlet.BearerTokenFilter;
@@ -16,6 +17,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayDeque;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -695,13 +697,12 @@ final class AuthorizingProxyServlet extends ProxyServlet {
    */
   private void refuse(HttpServletResponse response, OAuthException e) throws IOException {
     LOG.info("The upstream sign-in cannot be used: {} ({})", e.description(), e.internalDetail());
-    if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
-      response.setHeader("Retry-After", "5");
-      response.sendError(503);
-    } else {
-      response.setHeader("WWW-Authenticate", "Bearer resource_metadata=\"" + resourceMetadataUrl
-          + "\", error=\"invalid_token\", error_description=\"" + e.description().replace('"', '\'') + "\"");
-      response.sendError(401);
-    }
+    EndpointResponse refusal = McpGuard.refusal(resourceMetadataUrl, Set.of(), e);
+    response.setStatus(refusal.status());
+    refusal.headers().forEach(response::setHeader);
+    byte[] body = refusal.body().getBytes(StandardCharsets.UTF_8);
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
   }
+
 }

@@ -1,4 +1,4 @@
-package dev.mcpauth.servlet;
+package dev.mcpauth.guard;
 
 import java.util.Collection;
 import java.util.Collections;

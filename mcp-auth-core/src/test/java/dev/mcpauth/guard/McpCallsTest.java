@@ -1,4 +1,4 @@
-package dev.mcpauth.servlet;
+package dev.mcpauth.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

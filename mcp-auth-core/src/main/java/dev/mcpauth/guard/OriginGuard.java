@@ -1,4 +1,4 @@
-package dev.mcpauth.servlet;
+package dev.mcpauth.guard;
 
 import java.net.URI;
 import java.util.LinkedHashSet;
@@ -73,11 +73,13 @@ public final class OriginGuard {
     return new OriginGuard(more, origins, enabled);
   }
 
-  boolean hostAllowed(String host) {
+  /** Whether a request with this {@code Host} header ({@code null}: none) may reach the resource. */
+  public boolean hostAllowed(String host) {
     return !enabled || (host != null && hosts.contains(host.toLowerCase(Locale.ROOT)));
   }
 
-  boolean originAllowed(String origin) {
+  /** Whether a request with this {@code Origin} header ({@code null}: none, not a browser) may. */
+  public boolean originAllowed(String origin) {
     return !enabled || origin == null || origins.contains(origin.toLowerCase(Locale.ROOT));
   }
 }

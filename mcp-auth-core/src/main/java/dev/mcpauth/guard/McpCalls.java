@@ -1,4 +1,4 @@
-package dev.mcpauth.servlet;
+package dev.mcpauth.guard;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -18,17 +18,17 @@ import java.util.Locale;
  * read the body exactly as the MCP transport will, or refuse it. So the body must be JSON in UTF-8
  * (MCP Streamable HTTP, and RFC 8259 §8.1 for JSON exchanged between systems), without invalid bytes,
  * repeated member names or trailing data; the filter then hands on exactly the bytes it checked,
- * declared as UTF-8 ({@link CachedBodyRequest}). A lenient reader elsewhere would otherwise see a call the
+ * declared as UTF-8 (the servlet adapter's {@code CachedBodyRequest}). A lenient reader elsewhere would otherwise see a call the
  * check never saw (an invalid byte turned into U+FFFD, a body declared as EBCDIC, the last of two
  * {@code name} members). Thread-safe.
  */
-final class McpCalls {
+public final class McpCalls {
   private static final ObjectMapper STRICT_JSON = new ObjectMapper()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** Why a body cannot be checked: the status and JSON-RPC error to answer with. */
-  static final class Refused extends Exception {
+  public static final class Refused extends Exception {
     private final int status;
     private final int jsonRpcCode;
 
@@ -38,11 +38,11 @@ final class McpCalls {
       this.jsonRpcCode = jsonRpcCode;
     }
 
-    int status() {
+    public int status() {
       return status;
     }
 
-    int jsonRpcCode() {
+    public int jsonRpcCode() {
       return jsonRpcCode;
     }
   }
@@ -58,7 +58,7 @@ final class McpCalls {
    * @throws Refused 415 for none, several, a media type other than {@code application/json}, or a
    *     charset other than UTF-8
    */
-  static void requireJsonInUtf8(List<String> contentTypes) throws Refused {
+  public static void requireJsonInUtf8(List<String> contentTypes) throws Refused {
     if (contentTypes.size() != 1) {
       throw new Refused(415, -32600, "Unsupported Media Type: send one Content-Type, application/json");
     }
@@ -87,7 +87,7 @@ final class McpCalls {
    *
    * @throws Refused 400 (JSON-RPC parse error) for bytes that are not strict UTF-8 JSON
    */
-  static List<McpCall> read(byte[] body) throws Refused {
+  public static List<McpCall> read(byte[] body) throws Refused {
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder()

@@ -1,4 +1,4 @@
-package dev.mcpauth.servlet;
+package dev.mcpauth.guard;
 
 /**
  * One JSON-RPC message in an MCP POST, as far as authorization cares: the method and, for {@code
