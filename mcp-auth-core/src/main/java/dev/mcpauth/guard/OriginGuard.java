@@ -30,6 +30,9 @@ public final class OriginGuard {
   /** Allows the resource's own host and origin (and their loopback aliases). */
   public static OriginGuard forResource(String resource) {
     URI uri = URI.create(resource);
+    if (uri.getScheme() == null || uri.getHost() == null) {
+      throw new IllegalArgumentException("the resource must be an absolute URL with a host");
+    }
     String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
     int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
     String host = uri.getHost().toLowerCase(Locale.ROOT);

@@ -195,7 +195,7 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
   static ExampleOptions parse(Map<String, String> environment, String... args) {
     // Cloud Run's contract, and the proxy's names: the variables give defaults, the flags win.
     int port = environment.get("PORT") == null ? 8080 : port(environment.get("PORT"), "PORT");
-    String baseUrl = environment.get("BASE_URL") == null ? null : environment.get("BASE_URL").replaceAll("/+$", "");
+    String baseUrl = environment.get("BASE_URL") == null ? null : BaseUrl.parse(environment.get("BASE_URL"), "BASE_URL");
     Map<String, String> users = new LinkedHashMap<>();
     List<String> origins = new ArrayList<>();
     String authorizationServer = null;
@@ -246,7 +246,7 @@ record ExampleOptions(int port, String baseUrl, Map<String, String> users, List<
         case "--identity-client-secret" -> identity.put("IDENTITY_CLIENT_SECRET", value(args, ++i, arg));
         case "--identity-scope" -> identity.put("IDENTITY_SCOPE", value(args, ++i, arg));
         case "--port" -> port = port(value(args, ++i, arg), "--port");
-        case "--base-url" -> baseUrl = value(args, ++i, arg).replaceAll("/+$", "");
+        case "--base-url" -> baseUrl = BaseUrl.parse(value(args, ++i, arg), "--base-url");
         case "--user" -> addUser(users, value(args, ++i, arg), "--user", "--user takes NAME:PASSWORD, both non-empty");
         case "--users-file" -> {
           String path = value(args, ++i, arg);

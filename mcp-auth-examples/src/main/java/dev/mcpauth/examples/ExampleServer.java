@@ -114,6 +114,11 @@ public final class ExampleServer implements AutoCloseable {
       System.err.println("Error: " + e.getMessage());
       System.exit(2);
       return;
+    } catch (IOException e) { // the port is taken, or the address is not this machine's
+      System.err.println("Error: cannot listen on port " + options.port() + ": " + e.getMessage()
+          + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
+      System.exit(2);
+      return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
     System.out.println("MCP endpoint: " + server.mcpEndpoint());

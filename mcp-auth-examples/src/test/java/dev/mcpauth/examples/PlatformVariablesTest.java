@@ -37,6 +37,43 @@ class PlatformVariablesTest {
   }
 
   @Test
+  void parseWhenBaseUrlNotAnAbsoluteHttpUrlThenErrorNamesTheSourceNotTheValue() {
+    for (String bad : new String[] {"", "localhost:8080", "http://", "/", "http://127.1:8080", "http://mcp_server:80",
+        "ftp://mcp.example.com", "https://mcp.example.com/?a=b", "https://alice:s3cret@mcp.example.com"}) {
+      assertThatThrownBy(() -> ExampleOptions.parse(Map.of("BASE_URL", bad)))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("BASE_URL takes an absolute http or https URL")
+          .hasMessageNotContaining("s3cret");
+    }
+    assertThatThrownBy(() -> ExampleOptions.parse(Map.of(), "--base-url", "mcp.example.com"))
+        .hasMessageStartingWith("--base-url takes");
+  }
+
+  @Test
+  void startWhenPortTakenThenTheBindFailureIsThrownNotSwallowed() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      assertThatThrownBy(() -> ExampleServer.start(
+          ExampleOptions.parse(Map.of(), "--port", Integer.toString(taken.getLocalPort()))))
+          .isInstanceOf(java.io.IOException.class);
+    }
+  }
+
+  @Test
+  void traceWhenAnyPathThen405WithoutEchoingTheRequest() throws Exception {
+    try (ExampleServer server = ExampleServer.start(ExampleOptions.parse(Map.of("PORT", "0")))) {
+      for (String path : new String[] {"/nonexistent", "/", "/mcp/x"}) {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(server.baseUrl() + path)).method("TRACE", HttpRequest.BodyPublishers.noBody())
+            .header("Authorization", "Bearer SECRET123").build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).as(path).isEqualTo(405);
+        assertThat(answer.body()).as(path).doesNotContain("SECRET123");
+      }
+    }
+  }
+
+  @Test
   void startWhenPortFromVariableThenServes() throws Exception {
     try (ExampleServer server = ExampleServer.start(ExampleOptions.parse(Map.of("PORT", "0")))) {
       HttpResponse<String> metadata = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -114,10 +114,17 @@ record ProxyOptions(int port, String baseUrl, URI mcpServerUrl, String runComman
         problems.add("OIDC_PROVIDER_JWKS_RETIRED_AT must be an ISO-8601 time with its offset, e.g. 2026-01-01T12:00:00Z");
       }
     }
+    String baseUrl = "http://localhost:" + port;
+    if (values.get("BASE_URL") != null) {
+      try {
+        baseUrl = dev.mcpauth.examples.BaseUrl.parse(values.get("BASE_URL"), "BASE_URL");
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("Cannot start the proxy:\n  - " + String.join("\n  - ", problems));
     }
-    String baseUrl = values.getOrDefault("BASE_URL", "http://localhost:" + port).replaceAll("/+$", "");
     return new ProxyOptions(port, baseUrl, mcpServer, values.get("MCP_SERVER_RUN_COMMAND"),
         values.get("IDENTITY_SERVER_URL"), values.get("IDENTITY_SERVER_METADATA_FILE"), values.get("IDENTITY_CLIENT_ID"),
         values.get("IDENTITY_CLIENT_SECRET"), values.get("IDENTITY_SCOPE"), values.get("OIDC_PROVIDER_JWKS"),
