@@ -205,11 +205,8 @@ public final class McpGuard {
   }
 
   private static Map<String, String> corsHeaders(String origin) {
-    Map<String, String> cors = new LinkedHashMap<>();
-    cors.put("Access-Control-Allow-Origin", origin);
-    cors.put("Vary", "Origin");
-    cors.put("Access-Control-Expose-Headers", "WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version");
-    return Map.copyOf(cors);
+    return Map.of("Access-Control-Allow-Origin", origin, "Vary", "Origin",
+        "Access-Control-Expose-Headers", "WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version");
   }
 
   private static EndpointResponse withHeaders(EndpointResponse response, Map<String, String> headers) {

@@ -1,6 +1,7 @@
 package dev.mcpauth.metadata;
 
 import dev.mcpauth.http.EndpointResponse;
+import java.net.URI;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,27 @@ public final class ProtectedResourceMetadata {
     document.put("bearer_methods_supported", List.of("header"));
     name.ifPresent(value -> document.put("resource_name", value));
     this.json = JSONObject.toJSONString(document, ServerMetadata.READABLE);
+  }
+
+  /**
+   * The path of the resource itself (the MCP endpoint), without a trailing slash; {@code /} for a
+   * resource at the root.
+   */
+  public static String resourcePath(URI resource) {
+    String path = resource.getRawPath() == null ? "" : resource.getRawPath();
+    path = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    return path.isEmpty() ? "/" : path;
+  }
+
+  /** RFC 9728 §3.1: where the resource's metadata is, the well-known segment before its path. */
+  public static String metadataPath(URI resource) {
+    String path = resourcePath(resource);
+    return "/.well-known/oauth-protected-resource" + (path.equals("/") ? "" : path);
+  }
+
+  /** {@link #metadataPath} as an absolute URL on the resource's own origin, as challenges name it. */
+  public static String metadataUrl(URI resource) {
+    return resource.getScheme() + "://" + resource.getRawAuthority() + metadataPath(resource);
   }
 
   /** The document as a cacheable JSON response. */

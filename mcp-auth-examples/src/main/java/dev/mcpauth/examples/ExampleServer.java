@@ -178,7 +178,6 @@ public final class ExampleServer implements AutoCloseable {
         : options.port() != 0 ? "http://localhost:" + options.port()
         : "http://localhost:" + joined(listening).port();
     String resource = baseUrl + "/mcp";
-    String mcpPath = mcpPath(resource);
 
     ScopePolicy scopePolicy = ScopePolicy.builder().always(ExampleTools.READ).tool("write_note", ExampleTools.WRITE).build();
     OriginGuard originGuard = OriginGuard.forResource(resource).allowOrigins(options.allowedOrigins().toArray(String[]::new));
@@ -226,9 +225,6 @@ public final class ExampleServer implements AutoCloseable {
           .build();
     }
 
-    if (!auth.mcpPath().equals(mcpPath)) {
-      throw new IllegalStateException("the MCP path " + auth.mcpPath() + " is not " + mcpPath);
-    }
     // Built once the server answers: a client's first MCP request comes after discovery, registration,
     // authorization and a token, and the build no longer competes with start-up for the CPUs.
     CompletableFuture<McpParts> mcp = new CompletableFuture<>();
@@ -238,6 +234,7 @@ public final class ExampleServer implements AutoCloseable {
       }
     });
     AuthorizationServer built = authorizationServer;
+    String mcpPath = auth.mcpPath();
     Supplier<McpParts> buildMcp = () -> built == null
         ? mcpServer(mcpPath, new McpAuthContextExtractor(null), new ExampleTools(null))
         : mcpServer(mcpPath, new McpAuthContextExtractor(built.upstreamSession().orElse(null)),
@@ -328,12 +325,6 @@ public final class ExampleServer implements AutoCloseable {
       thread.setDaemon(true);
       thread.start();
     });
-  }
-
-  /** The path of the MCP endpoint, as {@link McpAuthServlets#mcpPath()} derives it from the resource. */
-  private static String mcpPath(String resource) {
-    String path = URI.create(resource).getRawPath();
-    return path == null || path.isEmpty() ? "/" : path;
   }
 
   private static void upstream(ExampleOptions.Identity identity, String baseUrl, AuthorizationServer.Builder builder) {

@@ -14,11 +14,10 @@ import java.util.Map;
  * An HTTP request as a Lambda function URL or an API Gateway HTTP API delivers it (payload format
  * 2.0): the method from {@code requestContext.http.method}, {@code rawPath} and {@code rawQueryString}
  * exactly as sent, headers by lower-cased name (API Gateway joins repeated headers with commas into one
- * value, so a check that wants one value sees the joined one and refuses it), the {@code Cookie}
- * headers in {@code cookies}, and the body, base64-decoded when {@code isBase64Encoded}. Immutable.
+ * value, so a check that wants one value sees the joined one and refuses it), the {@code cookies}
+ * array as one {@code Cookie} header, and the body, base64-decoded when {@code isBase64Encoded}. Immutable.
  */
-record HttpEvent(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
-    List<String> cookies, byte[] body) {
+record HttpEvent(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body) {
 
   /**
    * @throws IllegalArgumentException for an event that is not payload format 2.0 or lacks its method
@@ -57,7 +56,7 @@ record HttpEvent(String method, String rawPath, String rawQuery, Map<String, Lis
     }
     String query = text(event, "rawQueryString");
     return new HttpEvent(method, path, query == null || query.isEmpty() ? null : query,
-        Collections.unmodifiableMap(headers), List.copyOf(cookies), bytes);
+        Collections.unmodifiableMap(headers), bytes);
   }
 
   /** Every value of a header (case-insensitive name); empty when absent. */

@@ -1,5 +1,7 @@
 package dev.mcpauth.lambda;
 
+import static dev.mcpauth.guard.McpGuard.jsonRpcError;
+
 import dev.mcpauth.http.EndpointResponse;
 import dev.mcpauth.token.VerifiedToken;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -82,9 +84,5 @@ final class LambdaMcpTransport implements McpStatelessServerTransport {
     values.put(SCOPES, token.scopes());
     values.put(TOKEN, token);
     return values;
-  }
-
-  private static EndpointResponse jsonRpcError(int status, int code, String message) {
-    return dev.mcpauth.guard.McpGuard.jsonRpcError(status, code, message);
   }
 }

@@ -8,12 +8,12 @@ import dev.mcpauth.guard.OriginGuard;
 import dev.mcpauth.guard.ScopePolicy;
 import dev.mcpauth.http.CorsRules;
 import dev.mcpauth.http.EndpointResponse;
+import dev.mcpauth.metadata.ProtectedResourceMetadata;
 import dev.mcpauth.resource.ResourceServer;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpStatelessServerTransport;
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -44,11 +44,9 @@ public final class McpAuthLambda {
   private McpAuthLambda(Builder builder) {
     ResourceServer resourceServer = builder.resourceServer;
     URI resource = URI.create(resourceServer.resource());
-    String path = resource.getRawPath() == null || resource.getRawPath().isEmpty() ? "/" : resource.getRawPath();
-    this.mcpPath = path;
-    // RFC 9728 §3.1: the well-known segment goes between the host and the resource's path
-    this.metadataPath = "/.well-known/oauth-protected-resource" + (path.equals("/") ? "" : path);
-    String metadataUrl = resource.getScheme() + "://" + resource.getRawAuthority() + metadataPath;
+    this.mcpPath = ProtectedResourceMetadata.resourcePath(resource);
+    this.metadataPath = ProtectedResourceMetadata.metadataPath(resource);
+    String metadataUrl = ProtectedResourceMetadata.metadataUrl(resource);
     OriginGuard origins = builder.originGuard != null ? builder.originGuard : OriginGuard.forResource(resourceServer.resource());
     this.guard = new McpGuard(resourceServer.verifier(), metadataUrl, builder.scopePolicy, origins);
     this.metadata = resourceServer.protectedResourceMetadata();
@@ -102,7 +100,7 @@ public final class McpAuthLambda {
       return LambdaResponses.of(refused.response(), Map.of());
     }
     McpGuard.Proceed allowed = (McpGuard.Proceed) decision;
-    Map<String, String> cors = new LinkedHashMap<>(allowed.responseHeaders());
+    Map<String, String> cors = allowed.responseHeaders();
     if (!request.method().equals("POST")) {
       // Stateless Streamable HTTP: no event stream to GET and no session to DELETE
       return LambdaResponses.of(McpGuard.jsonRpcError(405, -32000, "Method not allowed").withHeader("Allow", "POST"), cors);

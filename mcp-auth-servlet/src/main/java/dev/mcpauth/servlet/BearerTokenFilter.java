@@ -18,7 +18,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -111,7 +110,7 @@ public final class BearerTokenFilter extends HttpFilter {
     }
     ServletIo.noSniff(response); // on its refusals, and on what the MCP transport answers
     // Who is asking is decided from the headers alone: the body is read only for a verified token.
-    McpGuard.Decision decision = guard.checkHeaders(request.getMethod(), name -> Collections.list(request.getHeaders(name)));
+    McpGuard.Decision decision = guard.checkHeaders(request.getMethod(), name -> ServletIo.headerValues(request, name));
     if (decision instanceof McpGuard.Respond respond) {
       UnreadBody.refuse(request, response, () -> ServletIo.write(respond.response(), response));
       return;
@@ -119,7 +118,7 @@ public final class BearerTokenFilter extends HttpFilter {
     McpGuard.Proceed proceeding = (McpGuard.Proceed) decision;
     proceeding.responseHeaders().forEach(response::setHeader);
     VerifiedToken verified = proceeding.token();
-    List<String> sessionIds = Collections.list(request.getHeaders(SessionBinding.HEADER));
+    List<String> sessionIds = ServletIo.headerValues(request, SessionBinding.HEADER);
     if (sessionIds.size() > 1) { // the check and the MCP server must see the same one session
       UnreadBody.refuse(request, response,
           () -> ServletIo.write(McpGuard.jsonRpcError(400, -32600, "Bad Request: send at most one Mcp-Session-Id"), response));

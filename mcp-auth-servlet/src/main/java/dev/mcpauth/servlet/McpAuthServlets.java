@@ -1,6 +1,7 @@
 package dev.mcpauth.servlet;
 
 import dev.mcpauth.guard.OriginGuard;
+import dev.mcpauth.metadata.ProtectedResourceMetadata;
 import dev.mcpauth.guard.ScopePolicy;
 import dev.mcpauth.AuthorizationServer;
 import dev.mcpauth.ratelimit.SourceAddresses;
@@ -82,9 +83,8 @@ public final class McpAuthServlets {
       this.authorizationPaths = servlet.paths();
     }
     URI resource = URI.create(builder.resource);
-    this.mcpPath = Routes.path(resource).isEmpty() ? "/" : Routes.path(resource);
-    this.resourceMetadataUrl = resource.getScheme() + "://" + resource.getRawAuthority()
-        + "/.well-known/oauth-protected-resource" + Routes.path(resource);
+    this.mcpPath = ProtectedResourceMetadata.resourcePath(resource);
+    this.resourceMetadataUrl = ProtectedResourceMetadata.metadataUrl(resource);
     OriginGuard guard = builder.originGuard != null ? builder.originGuard : OriginGuard.forResource(builder.resource);
     TokenVerifier verifier = builder.server != null
         ? builder.server.verifier(builder.resource) : builder.resourceServer.verifier();

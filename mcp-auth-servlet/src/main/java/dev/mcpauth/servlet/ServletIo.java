@@ -6,6 +6,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Enumeration;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -114,6 +117,25 @@ final class ServletIo {
     }
     return new EndpointRequest(request.getMethod(), request.getQueryString(), headers,
         body == null ? null : new String(body, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Every value of a header, in the order sent; without a list copy in the usual case of none or one
+   * (the bearer filter asks for several headers on every MCP request).
+   */
+  static List<String> headerValues(HttpServletRequest request, String name) {
+    Enumeration<String> values = request.getHeaders(name);
+    if (values == null || !values.hasMoreElements()) {
+      return List.of();
+    }
+    String first = values.nextElement();
+    if (!values.hasMoreElements()) {
+      return List.of(first);
+    }
+    List<String> all = new ArrayList<>();
+    all.add(first);
+    values.asIterator().forEachRemaining(all::add);
+    return all;
   }
 
   static void write(EndpointResponse endpointResponse, HttpServletResponse response) throws IOException {
